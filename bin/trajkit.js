@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The CLI lives in src/cli.ts and is compiled to dist/ by `npm install` (the prepare script).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('trajkit: dist/ is missing; run `npm install` (or `npm run build`) in the trajkit folder first\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

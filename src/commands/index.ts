@@ -1,0 +1,7 @@
+import type { TrajkitCommand } from './command.js';
+
+/**
+ * Every CLI command, in the order `trajkit --help` lists them. Each module is a thin layer
+ * over an exported library function; add a new command here and nowhere else.
+ */
+export const commands: TrajkitCommand[] = [];

@@ -1,0 +1,4 @@
+/**
+ * trajkit's public API. Everything the CLI does is reachable from here.
+ */
+export * from './errors.js';
