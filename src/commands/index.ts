@@ -1,7 +1,8 @@
 import type { TrajkitCommand } from './command.js';
+import { downloadCommand } from './download.js';
 
 /**
  * Every CLI command, in the order `trajkit --help` lists them. Each module is a thin layer
  * over an exported library function; add a new command here and nowhere else.
  */
-export const commands: TrajkitCommand[] = [];
+export const commands: TrajkitCommand[] = [downloadCommand];
