@@ -3,3 +3,8 @@
  */
 export * from './errors.js';
 export * from './hub/index.js';
+export * from './io/record-format.js';
+export * from './io/read-records.js';
+export * from './io/record-writer.js';
+export * from './io/inputs.js';
+export type { DuckDBSettings, ParquetColumns } from './io/parquet.js';
