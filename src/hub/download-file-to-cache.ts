@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -106,7 +106,8 @@ export async function downloadFileToCache(
     state.offset = offset;
     report(offset);
     if (offset === file.size) {
-      // A previous run got every byte but stopped before the rename.
+      // An empty file needs no request; otherwise a previous run got every byte but stopped before the rename.
+      if (offset === 0) await writeFile(incomplete, '');
       return hashFile(newHasher(file), incomplete, offset);
     }
 

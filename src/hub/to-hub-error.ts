@@ -1,6 +1,6 @@
 import { HubApiError, InvalidApiResponseFormatError } from '@huggingface/hub';
 import { hubErrorCodeFor } from './create-hub-fetch.js';
-import { HubError } from './hub-error.js';
+import { HubError, type HubErrorFacts } from './hub-error.js';
 
 /** What was being done when an error happened, for the message. */
 export interface HubErrorContext {
@@ -32,6 +32,7 @@ export function toHubError(error: unknown, context: HubErrorContext): unknown {
     const token = context.accessToken !== undefined;
     switch (error.statusCode) {
       case 401:
+        if (code === 'RepoNotFound') return notFound(context, token, facts);
         if (code === 'GatedRepo') {
           return new HubError('TK_HUB_GATED', `${dataset} is gated: pass --token (or set HF_TOKEN) for an account that was granted access`, facts);
         }
@@ -54,7 +55,7 @@ export function toHubError(error: unknown, context: HubErrorContext): unknown {
         if (code === 'EntryNotFound' && context.path !== undefined) {
           return new HubError('TK_HUB_ENTRY_NOT_FOUND', `${context.path} not found in ${dataset}`, facts);
         }
-        return new HubError('TK_HUB_REPO_NOT_FOUND', `${dataset} not found on ${context.hubUrl}${token ? '' : ' (if it is private, pass --token)'}`, facts);
+        return notFound(context, token, facts);
       default: {
         const server = serverMessage(error, context.accessToken);
         return new HubError(
@@ -72,6 +73,11 @@ export function toHubError(error: unknown, context: HubErrorContext): unknown {
     });
   }
   return error;
+}
+
+function notFound(context: HubErrorContext, token: boolean, facts: HubErrorFacts): HubError {
+  const hint = token ? ' (or this token cannot see it)' : ' (if it is private, pass --token or set HF_TOKEN)';
+  return new HubError('TK_HUB_REPO_NOT_FOUND', `dataset ${context.repo} not found on ${context.hubUrl}${hint}`, facts);
 }
 
 /** Replaces every occurrence of the token, in case a server echoes it back. */
