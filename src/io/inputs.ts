@@ -1,6 +1,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { isHfUri } from '../hub/hf-uri.js';
+import { resolveHfPath } from '../hub/resolve-hf-path.js';
 import { RECORD_FILE_SUFFIXES, recordFileType } from './record-format.js';
 
 /** One file to read, as named on the command line or found inside a named directory. */
@@ -25,8 +27,11 @@ export interface ExpandInputsOptions {
  * is checked before the first file is yielded, so a typo fails fast. This is the one place
  * where CLI paths become files.
  *
+ * An `hf://datasets/<owner>/<name>[@rev]/<path-or-glob>` argument is downloaded through the Hub
+ * cache first (`resolveHfPath`) and then treated like the local file, folder or file list it became.
+ *
  * Throws {@link InputError} (exit 2) for a missing or unreadable path, an explicitly named file
- * that is not accepted, or a directory without accepted files.
+ * that is not accepted, or a directory without accepted files; `HubError` for Hub failures.
  */
 export async function* expandInputs(paths: string[], options: ExpandInputsOptions = {}): AsyncGenerator<InputFile> {
   if (paths.length === 0) throw new UsageError('no input paths given');
@@ -35,6 +40,11 @@ export async function* expandInputs(paths: string[], options: ExpandInputsOption
 
   const batches: InputFile[][] = [];
   for (const path of paths) {
+    if (isHfUri(path)) {
+      // Downloaded through the Hub cache first (settings from HF_ENDPOINT, HF_TOKEN, HF_HOME), then read like local paths.
+      batches.push(await expandHfInput(path, accept, accepted));
+      continue;
+    }
     const info = await statInput(path);
     if (info.isDirectory()) {
       const files: InputFile[] = [];
@@ -57,6 +67,19 @@ export async function* expandInputs(paths: string[], options: ExpandInputsOption
       yield file;
     }
   }
+}
+
+async function expandHfInput(uri: string, accept: (path: string) => boolean, accepted: string): Promise<InputFile[]> {
+  const local = await resolveHfPath(uri);
+  const files: InputFile[] = [];
+  for (const path of local) {
+    const info = await statInput(path);
+    if (info.isDirectory()) await walk(path, accept, files, new Set([await realpath(path)]));
+    else if (accept(path)) files.push({ path, size: info.size });
+    else if (local.length === 1) throw new InputError(uri, `not one of the ${accepted}`);
+  }
+  if (files.length === 0) throw new InputError(uri, `matches no ${accepted}`);
+  return files;
 }
 
 async function statInput(path: string) {
