@@ -2,6 +2,7 @@
  * trajkit's public API. Everything the CLI does is reachable from here.
  */
 export * from './errors.js';
+export * from './schema/index.js';
 export * from './hub/index.js';
 export * from './io/record-format.js';
 export * from './io/read-records.js';
