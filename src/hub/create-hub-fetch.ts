@@ -156,12 +156,18 @@ function unreachable(url: string, code: string, attempt: number, cause: unknown)
       : code === 'ENOTFOUND'
         ? 'unknown host'
         : code === 'UNKNOWN'
-          ? 'network error'
+          ? innermostMessage(cause)
           : code;
   return new HubError('TK_HUB_UNREACHABLE', `cannot reach the Hub at ${origin}: ${what} (check --endpoint / HF_ENDPOINT)`, {
     url,
     cause,
   });
+}
+
+function innermostMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error && current.message ? current.message : 'network error';
 }
 
 function safeOrigin(url: string): string {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cacheLayout, downloadSnapshot, HubError, type DownloadSnapshotOptions } from '../../src/hub/index.js';
 import { gitBlobOid, sparkFiles, startHubEmulator, TEST_TOKEN, type HubEmulator } from './emulator.js';
-import { FAST_RETRY, listTree, tempDir } from './helpers.js';
+import { deadEndpoint, FAST_RETRY, listTree, tempDir } from './helpers.js';
 
 const REPO = 'trajkit-test/spark-sample';
 const files = sparkFiles();
@@ -307,10 +307,11 @@ describe('downloadSnapshot against the Hub emulator', () => {
       ['gated repo, token without access', { repo: 'trajkit-test/gated', accessToken: 'hf_not_granted' }, 'TK_HUB_GATED', 403],
       ['missing repo', { repo: 'trajkit-test/nope' }, 'TK_HUB_REPO_NOT_FOUND', 401],
       ['missing revision', { revision: 'no-such-branch' }, 'TK_HUB_REVISION_NOT_FOUND', 404],
-      ['dead endpoint', { hubUrl: 'http://127.0.0.1:1' }, 'TK_HUB_UNREACHABLE', undefined],
+      ['dead endpoint', { hubUrl: 'DEAD' }, 'TK_HUB_UNREACHABLE', undefined],
     ];
     it.each(cases)('%s', async (_name, extra, code, status) => {
-      const error = await download(extra).catch((e: unknown) => e);
+      const hubUrl = extra.hubUrl === 'DEAD' ? await deadEndpoint() : (extra.hubUrl ?? hub.url);
+      const error = await download({ ...extra, hubUrl }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HubError);
       const hubError = error as HubError;
       expect(hubError.code).toBe(code);
@@ -319,7 +320,7 @@ describe('downloadSnapshot against the Hub emulator', () => {
       expect(hubError.message).not.toContain('\n');
       expect(hubError.message).not.toContain(TEST_TOKEN);
       expect(hubError.message).not.toMatch(/hf_wrong|hf_not_granted/);
-      expect(hubError.message).toMatch(code === 'TK_HUB_UNREACHABLE' ? /cannot reach/ : /trajkit-test\/|no-such-branch/);
+      expect(hubError.message).toMatch(code === 'TK_HUB_UNREACHABLE' ? /cannot reach .*: connection refused/ : /trajkit-test\/|no-such-branch/);
     });
 
     it('reads private and gated repos with an allowed token, sent only as a header', async () => {

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -30,3 +31,12 @@ export async function listTree(dir: string): Promise<string[]> {
 
 /** Fast retries for tests; the real defaults wait half a second and more. */
 export const FAST_RETRY = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+/** A 127.0.0.1 URL where nothing listens (a port just released by the OS). */
+export async function deadEndpoint(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
