@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { downloadFileToCacheDir, scanCacheDir } from '@huggingface/hub';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cacheLayout, downloadSnapshot, HubError, type DownloadSnapshotOptions } from '../../src/hub/index.js';
 import { gitBlobOid, sparkFiles, startHubEmulator, TEST_TOKEN, type HubEmulator } from './emulator.js';
@@ -78,6 +79,24 @@ describe('downloadSnapshot against the Hub emulator', () => {
       expect((await readFile(pointer)).equals(content)).toBe(true);
     }
     expect((await listTree(join(layout.repoDir, 'blobs'))).some((p) => p.endsWith('.incomplete'))).toBe(false);
+  });
+
+  it("writes a cache that @huggingface/hub's own cache reader and downloader accept", async () => {
+    const result = await download();
+    const scan = await scanCacheDir(cacheDir);
+    expect(scan.warnings).toEqual([]);
+    expect(scan.repos).toHaveLength(1);
+    const [repo] = scan.repos;
+    expect(repo.id).toEqual({ type: 'dataset', name: REPO });
+    expect(repo.revisions.map((r) => [r.commitOid, r.refs])).toEqual([[result.revision, ['main']]]);
+    // scanCacheDir lists only a snapshot's top-level files.
+    expect(repo.revisions[0].files.map((f) => f.path.split('/').at(-1)).sort()).toEqual(['.gitattributes', 'README.md']);
+
+    hub.requests.length = 0;
+    const nested = 'all_model_pdi/citation-check/trajectory.jsonl';
+    const pointer = await downloadFileToCacheDir({ repo: { type: 'dataset', name: REPO }, path: nested, revision: result.revision, cacheDir, hubUrl: hub.url });
+    expect(pointer).toBe(cacheLayout(cacheDir, REPO).pointer(result.revision, nested));
+    expect(hub.requests).toEqual([]); // found in our cache, nothing fetched
   });
 
   it('serves a second download from the cache without fetching any file body', async () => {
