@@ -181,7 +181,8 @@ export async function downloadSnapshot(options: DownloadSnapshotOptions): Promis
           entries.set(file.path, { path: file.path, size: file.size, localPath: layout.pointer(sha, file.path), cached: result.cached });
           progress.filesDone++;
           if (result.cached) progress.filesCached++;
-          if (file !== first) progress.bytesDone += file.size;
+          // The first file's bytes were counted as they arrived, unless its blob was already there.
+          if (file !== first || result.cached) progress.bytesDone += file.size;
         }
         emit();
       } catch (error) {

@@ -372,6 +372,11 @@ describe('downloadSnapshot against the Hub emulator', () => {
     const last = seen.at(-1)!;
     expect(last).toMatchObject({ filesTotal: files.length, filesDone: files.length, bytesDone: result.bytes, bytesTotal: result.bytes });
     expect(seen.length).toBeGreaterThan(files.length);
+
+    // Blobs already present (another revision) but not yet linked count as done too.
+    const other: { bytesDone: number; bytesTotal: number }[] = [];
+    await download({ revision: 'v1.0', onProgress: (p) => other.push(p) });
+    expect(other.at(-1)!.bytesDone).toBe(other.at(-1)!.bytesTotal);
   });
 
   it('keeps a leftover .incomplete that is longer than the file from corrupting the result', async () => {
