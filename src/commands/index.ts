@@ -1,8 +1,9 @@
 import type { TrajkitCommand } from './command.js';
 import { downloadCommand } from './download.js';
+import { validateCommand } from './validate.js';
 
 /**
  * Every CLI command, in the order `trajkit --help` lists them. Each module is a thin layer
  * over an exported library function; add a new command here and nowhere else.
  */
-export const commands: TrajkitCommand[] = [downloadCommand];
+export const commands: TrajkitCommand[] = [validateCommand, downloadCommand];

@@ -205,7 +205,7 @@ function jsonSyntaxError(text: string, error: unknown, firstLine: number | undef
   // megabytes long ("Unexpected token 'a', "abc…" is not valid JSON"): keep the words only.
   const positioned = /^(.*?)(?: in JSON)? at position (\d+)/s.exec(raw);
   if (positioned) return { code: 'json-syntax', message: `invalid JSON at ${place(text, Number(positioned[2]), firstLine)}: ${positioned[1]}` };
-  const quoted = /^(Unexpected token .*?), ".*is not valid JSON$/s.exec(raw);
+  const quoted = /^(Unexpected token .*?), (?:\.\.\.)?".*is not valid JSON$/s.exec(raw);
   const words = quoted ? quoted[1] : raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
   return { code: 'json-syntax', message: `invalid JSON: ${words}` };
 }
@@ -253,10 +253,10 @@ function findLongString(value: unknown, limit: number): { path: string; length: 
   return undefined;
 }
 
-/** Appends a key to a dot path: `a.b`, or `a["odd key"]` when the key is not an identifier. */
-export function joinPath(path: string, key: string | number): string {
+/** Appends a key to a dot path: `a.b`, or `a["odd key"]` (same rendering as schema issue paths). */
+function joinPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
   return `${path}[${JSON.stringify(key)}]`;
 }
 
