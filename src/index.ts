@@ -9,3 +9,5 @@ export * from './io/read-records.js';
 export * from './io/record-writer.js';
 export * from './io/inputs.js';
 export type { DuckDBSettings, ParquetColumns } from './io/parquet.js';
+export * from './validate/validate-files.js';
+export * from './progress.js';
