@@ -17,7 +17,6 @@ export function assertSafeRepoPath(path: unknown, where: string): asserts path i
 function unsafeReason(path: unknown): string | undefined {
   if (typeof path !== 'string' || path === '') return 'not a non-empty string';
   if (path.length > 4096) return 'too long';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'control character';
   if (path.includes('\\')) return 'backslash';
   if (path.startsWith('/')) return 'absolute path';

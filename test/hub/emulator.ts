@@ -230,7 +230,7 @@ export async function startHubEmulator(options: { repos: EmulatorRepo[]; pageSiz
     }
     if (!commit) return json(res, 404, { error: 'Revision Not Found' }, 'RevisionNotFound');
 
-    if (record.kind === 'tree') return tree(res, url, repoId, repo, commit, revision!, path ?? '');
+    if (record.kind === 'tree') return tree(res, url, repo, commit, path ?? '');
     if (record.kind === 'paths-info') {
       const { paths = [], expand = false } = JSON.parse(body || '{}') as { paths?: string[]; expand?: boolean };
       const entries = paths.flatMap((p) => {
@@ -264,7 +264,7 @@ export async function startHubEmulator(options: { repos: EmulatorRepo[]; pageSiz
     return fault;
   }
 
-  function tree(res: ServerResponse, url: URL, repoId: string, repo: RepoState, commit: Commit, revision: string, folder: string): void {
+  function tree(res: ServerResponse, url: URL, repo: RepoState, commit: Commit, folder: string): void {
     const recursive = url.searchParams.get('recursive') === 'true';
     const expand = url.searchParams.get('expand') === 'true';
     const prefix = folder === '' ? '' : `${folder}/`;
@@ -293,8 +293,6 @@ export async function startHubEmulator(options: { repos: EmulatorRepo[]; pageSiz
       link.searchParams.set('cursor', String(next));
       res.setHeader('Link', `<${link.href}>; rel="next"`);
     }
-    void repoId;
-    void revision;
     json(res, 200, page);
   }
 

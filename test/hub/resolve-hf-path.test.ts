@@ -66,14 +66,14 @@ describe('resolveHfPath', () => {
   });
 
   it('fails with exit 2 for a path that names nothing, and exit 1 when a file cannot be fetched', async () => {
-    const missing = await resolveHfPath(uri('/no/such/file.jsonl'), options).catch((e: unknown) => e as HubError);
+    const missing = (await resolveHfPath(uri('/no/such/file.jsonl'), options).catch((e: unknown) => e)) as HubError;
     expect(missing).toBeInstanceOf(HubError);
     expect(missing.code).toBe('TK_HUB_ENTRY_NOT_FOUND');
     expect(missing.exitCode).toBe(2);
     expect(missing.message).toContain(uri('/no/such/file.jsonl'));
 
     hub.fault({ kind: 'resolve', path: 'README.md', action: { corrupt: true } });
-    const corrupt = await resolveHfPath(uri('/README.md'), options).catch((e: unknown) => e as HubError);
+    const corrupt = (await resolveHfPath(uri('/README.md'), options).catch((e: unknown) => e)) as HubError;
     expect(corrupt.code).toBe('TK_HUB_INTEGRITY');
     expect(corrupt.exitCode).toBe(1);
   });
