@@ -29,15 +29,15 @@ function filesNamed(dir: string, names: string[]): string[] {
 
 describe('trajkit validate (CLI)', () => {
   it('passes the bundled valid fixtures with exit 0 and a summary per file', () => {
-    const { code, stdout, stderr } = trajkit('validate', 'fixtures/adp');
+    const { code, stdout, stderr } = trajkit('validate', 'fixtures/adp/demo');
     expect(stderr).toBe('');
     expect(stdout).toBe(
       [
-        'fixtures/adp/demo-1.2.0.jsonl.gz: 1 record, all valid (adp@1.2.0 ×1)',
-        'fixtures/adp/demo-1.5.0.jsonl: 3 records, all valid (adp@1.5.0 ×3)',
-        'fixtures/adp/demo-atif.json: 1 record, all valid (atif@1.7 ×1)',
-        'fixtures/adp/demo-unversioned.json: 2 records, all valid (adp@unversioned ×2)',
-        'fixtures/adp/metadata.json: 1 record, all valid (adp-metadata ×1)',
+        'fixtures/adp/demo/demo-1.2.0.jsonl.gz: 1 record, all valid (adp@1.2.0 ×1)',
+        'fixtures/adp/demo/demo-1.5.0.jsonl: 3 records, all valid (adp@1.5.0 ×3)',
+        'fixtures/adp/demo/demo-atif.json: 1 record, all valid (atif@1.7 ×1)',
+        'fixtures/adp/demo/demo-unversioned.json: 2 records, all valid (adp@unversioned ×2)',
+        'fixtures/adp/demo/metadata.json: 1 record, all valid (adp-metadata ×1)',
         '5 files, 8 records: 8 valid, 0 invalid',
         '',
       ].join('\n'),
@@ -46,17 +46,17 @@ describe('trajkit validate (CLI)', () => {
   });
 
   it('exits 1 on invalid records and names file, line, path and problem', () => {
-    const { code, stdout } = trajkit('validate', 'fixtures/adp-invalid/broken.jsonl');
+    const { code, stdout } = trajkit('validate', 'fixtures/adp/broken/broken.jsonl');
     expect(code).toBe(1);
-    expect(stdout).toContain("fixtures/adp-invalid/broken.jsonl:2: invalid JSON: Unexpected token '}'\n");
-    expect(stdout).toContain('fixtures/adp-invalid/broken.jsonl:3 id: expected a string, found the integer 42\n');
-    expect(stdout).toContain('fixtures/adp-invalid/broken.jsonl:4: raw NUL character (U+0000)');
-    expect(stdout).toContain('fixtures/adp-invalid/broken.jsonl:5: not valid UTF-8');
+    expect(stdout).toContain("fixtures/adp/broken/broken.jsonl:2: invalid JSON: Unexpected token '}'\n");
+    expect(stdout).toContain('fixtures/adp/broken/broken.jsonl:3 id: expected a string, found the integer 42\n');
+    expect(stdout).toContain('fixtures/adp/broken/broken.jsonl:4: raw NUL character (U+0000)');
+    expect(stdout).toContain('fixtures/adp/broken/broken.jsonl:5: not valid UTF-8');
     expect(stdout).toMatch(/1 file, 7 records: 2 valid, 5 invalid\n$/);
   });
 
   it('prints one JSON document with --json, in the shape the issue asks for', () => {
-    const { code, stdout, stderr } = trajkit('validate', '--json', 'fixtures/adp-invalid', 'fixtures/adp');
+    const { code, stdout, stderr } = trajkit('validate', '--json', 'fixtures/adp/broken', 'fixtures/adp/demo');
     expect(code).toBe(1);
     expect(stderr).toBe('');
     const lines = stdout.trimEnd().split('\n');
@@ -71,11 +71,11 @@ describe('trajkit validate (CLI)', () => {
       expect(typeof error.path).toBe('string');
       expect(error.message).not.toBe('');
     }
-    expect(report.errors[0]).toMatchObject({ file: 'fixtures/adp-invalid/broken-array.json', line: 20, path: 'content[0].class_' });
+    expect(report.errors[0]).toMatchObject({ file: 'fixtures/adp/broken/broken-array.json', line: 20, path: 'content[0].class_' });
   });
 
   it('exits 2 with one line on stderr for a missing path', () => {
-    const { code, stdout, stderr } = trajkit('validate', 'fixtures/adp', 'no/such/file.jsonl');
+    const { code, stdout, stderr } = trajkit('validate', 'fixtures/adp/demo', 'no/such/file.jsonl');
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe('trajkit: no/such/file.jsonl: no such file or directory\n');
@@ -83,9 +83,9 @@ describe('trajkit validate (CLI)', () => {
 
   it('exits 2 with one line for a bad --schema, a bad --max-errors, a wrong flag, no paths, a file of another kind', () => {
     const cases: string[][] = [
-      ['validate', '--schema', 'adp@9.9.9', 'fixtures/adp'],
-      ['validate', '--max-errors', '-1', 'fixtures/adp'],
-      ['validate', 'fixtures/adp', '--frobnicate'],
+      ['validate', '--schema', 'adp@9.9.9', 'fixtures/adp/demo'],
+      ['validate', '--max-errors', '-1', 'fixtures/adp/demo'],
+      ['validate', 'fixtures/adp/demo', '--frobnicate'],
       ['validate'],
       ['validate', 'bin/trajkit.js'],
     ];
@@ -97,8 +97,8 @@ describe('trajkit validate (CLI)', () => {
       // One message line (the CLI may add a hint line on how to get help).
       expect(stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Run `trajkit --help`')).length).toBe(1);
     }
-    expect(trajkit('validate', '--schema', 'adp@9.9.9', 'fixtures/adp').stderr).toMatch(/unknown schema "adp@9\.9\.9"/);
-    expect(trajkit('validate', 'fixtures/adp', '--frobnicate').stderr).toMatch(/^trajkit: Unknown argument: frobnicate\n/);
+    expect(trajkit('validate', '--schema', 'adp@9.9.9', 'fixtures/adp/demo').stderr).toMatch(/unknown schema "adp@9\.9\.9"/);
+    expect(trajkit('validate', 'fixtures/adp/demo', '--frobnicate').stderr).toMatch(/^trajkit: Unknown argument: frobnicate\n/);
     expect(trajkit('validate', 'bin/trajkit.js').stderr).toMatch(/^trajkit: bin\/trajkit\.js: not one of the record files/);
   });
 

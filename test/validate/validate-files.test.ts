@@ -7,8 +7,8 @@ import { openRecordWriter } from '../../src/io/record-writer.js';
 import { InputError } from '../../src/errors.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
-const valid = join(FIXTURES, 'adp');
-const invalid = join(FIXTURES, 'adp-invalid');
+const valid = join(FIXTURES, 'adp', 'demo');
+const invalid = join(FIXTURES, 'adp', 'broken');
 
 let dir: string;
 beforeAll(() => {
@@ -17,7 +17,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('validateFiles', () => {
-  it('finds every fixture in fixtures/adp valid, each judged by its own schema', async () => {
+  it('finds every demo fixture (fixtures/adp/demo) valid, each judged by its own schema', async () => {
     const report = await validateFiles([valid]);
     expect({ files: report.files, records: report.records, valid: report.valid, invalid: report.invalid, errors: report.errors }).toEqual({
       files: 5,
