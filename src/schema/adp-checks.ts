@@ -39,7 +39,7 @@ export function checkAvailableCodeLanguages(record: Json, label: string): RuleFi
         path: ['available_code_languages'],
         code: 'available_code_languages_absent',
         severity: 'warning',
-        message: `the record has code actions (${listOr([...usedAt.keys()].sort())}) but no available_code_languages; ADP's ${label} sample tests required it`,
+        message: `the record has code actions (${listOr([...usedAt.keys()].sort())}) but no available_code_languages; ADP's sample tests required it from 1.5.0 (${label} models accept its absence)`,
       },
     ];
   }

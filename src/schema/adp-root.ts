@@ -58,7 +58,7 @@ export function schemaVersionField<const V extends readonly [string, ...string[]
     error: ruleError('unsupported_schema_version', (issue) =>
       issue.input === undefined
         ? `schema_version is required in ${label} records (accepted: ${listOr(accepted)})`
-        : `schema_version ${describeValue(issue.input)} is not accepted by ${label} (accepted: ${listOr(accepted)})`,
+        : `schema_version ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : `as ${describeValue(issue.input)}`} is not accepted by ${label} (accepted: ${listOr(accepted)})`,
     ),
   });
 }
