@@ -118,6 +118,8 @@ const stepStructure = z.strictObject({
 type StepOutput = z.output<typeof stepStructure>;
 
 function checkNonAgentStep(step: StepOutput, ctx: z.core.$RefinementCtx<StepOutput>): void {
+  // Runs on broken steps too (see `when` below), so the value may not even be an object.
+  if (typeof step !== 'object' || step === null) return;
   if (step.source !== 'system' && step.source !== 'user') return;
   for (const key of AGENT_ONLY) {
     const value = step[key];

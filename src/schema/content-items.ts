@@ -149,6 +149,8 @@ export const OBSERVATION_CLASSES: ReadonlySet<string> = new Set([
 
 /** Link rule 6 (1.3.0+): a text observation with a tool_call_id is a tool result, not user input. */
 function checkLinkedResultSource(item: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  // Runs on broken items too (see `when` below), so the value may not even be an object.
+  if (typeof item !== 'object' || item === null) return;
   const { tool_call_id: linked, source } = item as { tool_call_id?: unknown; source?: unknown };
   if (typeof linked !== 'string' || source !== 'user') return;
   ctx.addIssue({

@@ -6,6 +6,7 @@ import {
   detectSchema,
   parseSchemaSelector,
   SCHEMA_NAMES,
+  structureSchema,
   validateRecord,
   type SchemaName,
 } from '../../src/schema/index.js';
@@ -309,6 +310,26 @@ describe('validateRecord never throws', () => {
     for (let i = 0; i < 10_000; i++) deep = { nested: deep };
     const record = { schema_version: '1.5.0', id: 'd', content: [], details: { deep } };
     expect(validateRecord(record)).toEqual({ schema: 'adp@1.5.0', valid: true, issues: [] });
+  });
+
+  it('on null or scalar items where objects belong, under every schema (zod models included)', () => {
+    const holes = [null, 3, 'x', []];
+    for (const hole of holes) {
+      const records = [
+        { schema_version: 'ATIF-v1.7', agent: {}, steps: [hole] },
+        { schema_version: 'ATIF-v1.7', agent: {}, steps: [{ step_id: 1, source: 'agent', tool_calls: [hole], observation: { results: [hole] } }] },
+        { schema_version: '1.3.0', id: 'x', content: [hole, { class_: 'code_action', language: 'bash', content: 'ls', description: null }, hole] },
+        { schema_version: '1.6.0', id: 'x', content: [hole], provenance: hole, details: hole },
+        { id: 'x', content: [{ class_: 'web_observation', html: null, url: null, image_observation: hole, viewport_size: hole }] },
+        { custom_tools: [hole, { function: hole }], code_enabled: [hole] },
+      ];
+      for (const record of records) {
+        for (const name of SCHEMA_NAMES) {
+          expect(() => structureSchema(name).safeParse(record)).not.toThrow();
+          expect(validateRecord(record, name).issues.some((i) => i.code === 'internal_error')).toBe(false);
+        }
+      }
+    }
   });
 
   it('on values that are not JSON at all', () => {
