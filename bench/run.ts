@@ -12,6 +12,7 @@ import type { BenchContext, Benchmark, BenchJob, BenchWork } from './benchmark.j
  */
 const benchmarks: Array<() => Promise<Benchmark>> = [
   () => import('./validate.js').then((m) => m.validateBenchmark),
+  () => import('./hub.js').then((m) => m.hubBenchmark),
 ];
 
 /** One job's measurement, from its own process. */

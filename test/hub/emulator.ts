@@ -106,6 +106,8 @@ export interface HubEmulator {
   /** Resolve GETs that asked for file bodies (not the `bytes=0-0` probe), optionally of one path. */
   bodyRequests(path?: string): RecordedRequest[];
   close(): Promise<void>;
+  /** Lets the process exit while the server still listens (benchmarks, which have no teardown). */
+  unref(): void;
 }
 
 /** Starts an emulator on 127.0.0.1 with an OS-chosen port. */
@@ -133,6 +135,7 @@ export async function startHubEmulator(options: { repos: EmulatorRepo[]; pageSiz
     sha: (repo, revision = 'main') => repos.get(repo)!.refs.get(revision)!,
     bodyRequests: (path) =>
       requests.filter((r) => r.kind === 'resolve' && r.method === 'GET' && r.range !== 'bytes=0-0' && (path === undefined || r.path === path)),
+    unref: () => server.unref(),
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
