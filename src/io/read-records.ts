@@ -92,8 +92,10 @@ export async function* readRecords(file: string, options: ReadRecordsOptions = {
           yield { file, line: line.lineNumber, index: index++, byteLength: line.byteLength, error: invalidUtf8Error(line.text) };
           continue;
         }
-        if (isBlank(line.text)) continue;
-        const item = parseRecordText(line.text, line.byteLength, limit);
+        // Editors on Windows like to start UTF-8 files with a byte-order mark; JSON.parse does not.
+        const text = line.lineNumber === 1 && line.text.charCodeAt(0) === 0xfeff ? line.text.slice(1) : line.text;
+        if (isBlank(text)) continue;
+        const item = parseRecordText(text, line.byteLength, limit);
         yield { file, line: line.lineNumber, index: index++, byteLength: line.byteLength, ...item };
       }
     } else {

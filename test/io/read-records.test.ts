@@ -45,6 +45,15 @@ describe('readRecords: JSON Lines', () => {
     expect(items[0].byteLength).toBe(11);
   });
 
+  it('accepts a byte-order mark and CRLF line ends', async () => {
+    const file = join(dir, 'bom.jsonl');
+    writeFileSync(file, '\ufeff{"id": "a"}\r\n{"id": "b"}\r\n');
+    expect(summary(await collect(file))).toEqual([
+      [0, 1, { id: 'a' }],
+      [1, 2, { id: 'b' }],
+    ]);
+  });
+
   it('keeps the words but not the quoted text of V8 messages that quote the input', async () => {
     const file = join(dir, 'token.jsonl');
     writeFileSync(file, `{"a": tru${'x'.repeat(10_000)}}\n`);
