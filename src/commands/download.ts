@@ -52,6 +52,9 @@ export const downloadCommand = defineCommand({
     }
 
     for (const { path, error } of result.failed) process.stderr.write(`trajkit: ${path}: ${error.message}\n`);
+    // An empty selection is almost always a mistyped pattern; succeeding silently would hide it.
+    const nothing = result.files === 0 && result.failed.length === 0;
+    if (nothing) process.stderr.write(`trajkit: no file of ${result.repo}@${result.revision} matches --include/--exclude\n`);
     if (args.json) {
       process.stdout.write(
         `${JSON.stringify({
@@ -74,6 +77,6 @@ export const downloadCommand = defineCommand({
         );
       }
     }
-    return result.failed.length > 0 ? 1 : 0;
+    return result.failed.length > 0 || nothing ? 1 : 0;
   },
 });

@@ -140,6 +140,13 @@ describe('trajkit download', () => {
       expect(run.stderr.trim().split('\n').filter((l) => !l.includes('--help')).length).toBe(1);
     });
 
+    it('1 with a warning when --include/--exclude select nothing', async () => {
+      const run = await trajkit(['download', REPO, '--include', '*.parquet', '--json']);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout)).toMatchObject({ files: 0, failed: [] });
+      expect(run.stderr).toMatch(/^trajkit: no file of trajkit-test\/spark-sample@[0-9a-f]{40} matches --include\/--exclude\n$/);
+    });
+
     it('shows the stack trace with --verbose', async () => {
       const run = await trajkit(['download', 'trajkit-test/nope', '--verbose']);
       expect(run.code).toBe(2);
