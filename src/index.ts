@@ -11,3 +11,7 @@ export * from './io/inputs.js';
 export type { DuckDBSettings, ParquetColumns } from './io/parquet.js';
 export * from './validate/validate-files.js';
 export * from './progress.js';
+export * from './lint/index.js';
+export * from './migrate/index.js';
+export * from './import/import-spark.js';
+export * from '../converters/spark/index.js';

@@ -1,0 +1,159 @@
+import type { Artifact } from '../../src/schema/artifact.js';
+import type { LlmCall } from '../../src/schema/llm-call.js';
+import type { Outcome } from '../../src/schema/outcome.js';
+import type { PdiSnapshot } from '../../src/schema/pdi-snapshot.js';
+import type { Provenance } from '../../src/schema/provenance.js';
+import type { Task } from '../../src/schema/task.js';
+
+/** A JSON object as read from the release; SPARK's writers drifted, so nothing is assumed. */
+export type JsonObject = Record<string, unknown>;
+
+/** One parsed line of a task's `trajectory.jsonl`. */
+export interface SparkEventLine {
+  /** 1-based line number in `trajectory.jsonl`. */
+  line: number;
+  event: JsonObject;
+}
+
+/**
+ * Everything the release holds for one task folder, already read and parsed. The converter is
+ * pure: the importer in src/import reads the files and builds this.
+ */
+export interface SparkTaskInput {
+  /** The task folder name, verbatim. */
+  task: string;
+  /** Parsed `trajectory.jsonl` lines, in file order (malformed lines already reported and left out). */
+  events?: SparkEventLine[];
+  /** Parsed `attempts.json`. */
+  attemptsJson?: JsonObject;
+  /** `SKILL.md`, decoded as UTF-8. */
+  skillMd?: string;
+  /** Dataset revision (commit sha), when known. */
+  revision?: string;
+}
+
+/** Codes of the warnings the SPARK importer gives. */
+export type SparkWarningCode =
+  | 'missing_file'
+  | 'no_spark_files'
+  | 'duplicate_task'
+  | 'unreadable_file'
+  | 'malformed_file'
+  | 'malformed_line'
+  | 'blank_line'
+  | 'invalid_utf8'
+  | 'control_char'
+  | 'missing_task_summary'
+  | 'status_mismatch'
+  | 'attempt_mismatch'
+  | 'llm_error_text'
+  | 'skill_unbalanced_fences'
+  | 'skill_no_frontmatter'
+  | 'skill_frontmatter_invalid'
+  | 'skill_without_pass'
+  | 'mojibake'
+  | 'nul_char'
+  | 'replacement_char'
+  | 'large_line'
+  | 'unknown_event'
+  | 'writer_drift'
+  | 'verbatim_stdout'
+  | 'invalid_record';
+
+/** A problem found in the release: the record still comes out, this says what was odd and where. */
+export interface SparkWarning {
+  code: SparkWarningCode;
+  /** Task folder name. */
+  task: string;
+  /** File inside the task folder: `trajectory.jsonl`, `attempts.json` or `SKILL.md`. */
+  file: string;
+  /** 1-based line, when the problem is on one line. */
+  line?: number;
+  message: string;
+}
+
+/** An entry of `extra.codex_after`: one stdout line with no content item of its own. */
+export type CodexStreamEntry =
+  | { line: JsonObject }
+  | { started: string }
+  | { text: string };
+
+/** `extra.codex` on a content item made from one Codex stdout line. */
+export interface CodexItemExtra {
+  /** The Codex event type: `item.completed`, `item.started`, `error`, `turn.failed`, or `stdout`. */
+  event: string;
+  /** The Codex item id (`item_7`). */
+  id?: string;
+  /** The shell wrapper removed from the command (`/bin/bash -lc`), when unwrapping was exact. */
+  shell?: string;
+  /** The command verbatim, when it could not be unwrapped exactly. */
+  command?: string;
+  /** Whitespace between `</think>` and the message, when the message started with `<think>`. */
+  think_gap?: string;
+  /** mcp_tool_call: the server. */
+  server?: string;
+  /** mcp_tool_call: the tool name. */
+  tool?: string;
+  /** mcp_tool_call: `arguments` when it is not a JSON object (kwargs must be one). */
+  arguments?: unknown;
+  /** The original line, when the content items do not reproduce it byte for byte. */
+  raw?: string;
+}
+
+/** Free-form JSON on a content item (trajkit 1.6.0 `extra`). */
+export interface ContentExtra {
+  codex?: CodexItemExtra;
+  codex_after?: CodexStreamEntry[];
+  [key: string]: unknown;
+}
+
+interface ItemBase {
+  extra?: ContentExtra;
+}
+
+/** The content items the SPARK importer writes (a subset of ADP 1.6.0 content). */
+export type SparkContentItem =
+  | (ItemBase & {
+      class_: 'code_action';
+      language: string;
+      content: string;
+      description: string | null;
+      tool_call_id?: string;
+      reasoning_content?: string;
+    })
+  | (ItemBase & {
+      class_: 'api_action';
+      function: string;
+      kwargs: JsonObject;
+      description?: string | null;
+      tool_call_id?: string;
+      reasoning_content?: string;
+    })
+  | (ItemBase & {
+      class_: 'message_action';
+      content: string;
+      description?: string | null;
+      reasoning_content?: string;
+    })
+  | (ItemBase & {
+      class_: 'text_observation';
+      content: string;
+      name?: string | null;
+      source: 'user' | 'agent' | 'environment';
+      tool_call_id?: string;
+    });
+
+/** The ADP 1.6.0 trajectory the SPARK importer writes for one attempt. */
+export interface SparkTrajectory {
+  schema_version: '1.6.0';
+  id: string;
+  content: SparkContentItem[];
+  available_code_languages?: string[];
+  provenance: Provenance;
+  task?: Task;
+  outcome?: Outcome;
+  artifacts?: Artifact[];
+  llm_calls?: LlmCall[];
+  pdi?: PdiSnapshot;
+  details: JsonObject;
+}

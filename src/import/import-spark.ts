@@ -1,0 +1,375 @@
+import { isUtf8 } from 'node:buffer';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { sparkTaskToTrajectories, SPARK_FILES } from '../../converters/spark/import.js';
+import { scanTextQuirks, lineAt } from '../../converters/spark/text-quirks.js';
+import type {
+  JsonObject,
+  SparkEventLine,
+  SparkTaskInput,
+  SparkTrajectory,
+  SparkWarning,
+  SparkWarningCode,
+} from '../../converters/spark/types.js';
+import { InputError } from '../errors.js';
+import { isHfUri } from '../hub/hf-uri.js';
+import { resolveHfPath } from '../hub/resolve-hf-path.js';
+import { readLines } from '../io/read-lines.js';
+import { openRecordWriter, type RecordWriterOptions } from '../io/record-writer.js';
+import { validateRecord } from '../schema/validate-record.js';
+
+/** Options of {@link importSpark} and {@link importSparkToFile}. */
+export interface ImportSparkOptions {
+  /** Dataset revision to record in `provenance.revision` (default: the Hub snapshot's, for `hf://` paths). */
+  revision?: string;
+  /**
+   * Check every record with `validateRecord(record, "adp@1.6.0")` before yielding it; a record
+   * that fails is reported (`invalid_record`) and left out. Off by default: the converter's
+   * output is validated by the test suite on the real data, and validation costs about as
+   * much as the import itself.
+   */
+  validate?: boolean;
+}
+
+/** One item of {@link importSpark}'s stream. */
+export type SparkImportItem =
+  | { kind: 'record'; record: SparkTrajectory }
+  | { kind: 'warning'; warning: SparkWarning }
+  /** Sent after each task's records: how many attempts it had and how many records came out. */
+  | { kind: 'task'; task: string; attempts: number; records: number };
+
+/** A task folder found under the import path. */
+export interface SparkTaskFolder {
+  /** Folder name = task name (spec §1). */
+  task: string;
+  dir: string;
+  /** Which of the three files are present. */
+  files: { trajectory: boolean; attempts: boolean; skill: boolean };
+}
+
+/** Warning codes that mean data was left out or altered (the CLI exits 1 when one occurs). */
+export const LOSSY_SPARK_WARNINGS: ReadonlySet<SparkWarningCode> = new Set([
+  'malformed_line',
+  'malformed_file',
+  'unreadable_file',
+  'invalid_utf8',
+  'invalid_record',
+]);
+
+const LARGE_LINE_BYTES = 512 * 1024;
+const MAX_DEPTH = 4;
+
+/**
+ * Imports SPARK_PDI_Trajectory (spec: ../shared/spec/spark.md; mapping: docs/spark.md) as ADP
+ * 1.6.0 trajectories, one per attempt. `path` is a dataset root (`all_model_pdi/`), one task
+ * folder, any folder above them, or an `hf://datasets/…` path. Streams task by task: memory
+ * holds one task's files at a time, never the dataset.
+ *
+ * Yields records, warnings (task, file, line) and a `task` item after each task. Throws
+ * {@link InputError} only when the path itself is unusable (missing, or no task folder in it).
+ */
+export async function* importSpark(path: string, options: ImportSparkOptions = {}): AsyncGenerator<SparkImportItem> {
+  let root = path;
+  let revision = options.revision;
+  if (isHfUri(path)) {
+    const local = await resolveHfPath(path);
+    if (local.length !== 1) {
+      throw new InputError(path, `expected a dataset folder or one task folder, the path matches ${local.length} files`);
+    }
+    root = local[0];
+    // The Hub cache keeps each revision under snapshots/<commit sha>/ (src/hub/cache-layout.ts).
+    revision ??= /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(root)?.[1];
+  }
+
+  const { folders, warnings } = await findSparkTasks(root);
+  for (const warning of warnings) yield { kind: 'warning', warning };
+  if (folders.length === 0) {
+    throw new InputError(path, `no SPARK task folder found (a folder holding ${Object.values(SPARK_FILES).join(', ')})`);
+  }
+
+  const seen = new Map<string, number>();
+  for (const folder of folders) {
+    const task = folder.task;
+    const duplicates = seen.get(task) ?? 0;
+    seen.set(task, duplicates + 1);
+    const items: SparkImportItem[] = [];
+    const warn = (code: SparkWarningCode, file: string, line: number | undefined, message: string) => {
+      items.push({ kind: 'warning', warning: { code, task, file, ...(line !== undefined && { line }), message } });
+    };
+    if (duplicates > 0) {
+      warn('duplicate_task', '', undefined, `a second task folder named "${task}" (${relative(root, folder.dir) || '.'}); its record ids repeat the first one's`);
+    }
+
+    const input = await readSparkTask(folder, warn);
+    if (revision !== undefined) input.revision = revision;
+    const conversion = sparkTaskToTrajectories(input);
+    for (const warning of conversion.warnings) items.push({ kind: 'warning', warning });
+    yield* items;
+
+    let written = 0;
+    for (const record of conversion.records) {
+      if (options.validate) {
+        const verdict = validateRecord(record, 'adp@1.6.0');
+        if (!verdict.valid) {
+          const first = verdict.issues.find((i) => i.severity === 'error')!;
+          yield {
+            kind: 'warning',
+            warning: {
+              code: 'invalid_record',
+              task,
+              file: record.provenance.source_file ?? '',
+              ...(record.provenance.line !== undefined && { line: record.provenance.line }),
+              message: `${record.id} is not valid ADP 1.6.0 (${verdict.issues.length} issue(s); first: ${first.path || '(root)'}: ${first.message}); left out`,
+            },
+          };
+          continue;
+        }
+      }
+      written++;
+      yield { kind: 'record', record };
+    }
+    yield { kind: 'task', task, attempts: conversion.attempts, records: written };
+  }
+}
+
+/**
+ * The task folders under `root`, sorted by path: `root` itself when it holds a SPARK file,
+ * else its subfolders (recursively, hidden entries skipped). A leaf folder with none of the
+ * three files gives a `no_spark_files` warning.
+ */
+export async function findSparkTasks(root: string): Promise<{ folders: SparkTaskFolder[]; warnings: SparkWarning[] }> {
+  let info;
+  try {
+    info = await stat(root);
+  } catch (error) {
+    throw new InputError(root, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String((error as Error).message), error);
+  }
+  if (!info.isDirectory()) {
+    throw new InputError(root, 'expected a folder (a SPARK dataset root or one task folder), found a file');
+  }
+  const folders: SparkTaskFolder[] = [];
+  const warnings: SparkWarning[] = [];
+  await visit(root, 0, folders, warnings, root);
+  return { folders, warnings };
+}
+
+async function visit(dir: string, depth: number, folders: SparkTaskFolder[], warnings: SparkWarning[], root: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+  const files = {
+    trajectory: names.has(SPARK_FILES.trajectory),
+    attempts: names.has(SPARK_FILES.attempts),
+    skill: names.has(SPARK_FILES.skill),
+  };
+  if (files.trajectory || files.attempts || files.skill) {
+    folders.push({ task: basename(dir), dir, files });
+    return;
+  }
+  const subdirs = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  if (subdirs.length === 0 || depth >= MAX_DEPTH) {
+    if (dir !== root) {
+      warnings.push({
+        code: 'no_spark_files',
+        task: basename(dir),
+        file: '',
+        message: `${relative(root, dir).split(sep).join('/')}: folder without ${Object.values(SPARK_FILES).join(', ')}; skipped`,
+      });
+    }
+    return;
+  }
+  for (const name of subdirs) await visit(join(dir, name), depth + 1, folders, warnings, root);
+}
+
+type Warn = (code: SparkWarningCode, file: string, line: number | undefined, message: string) => void;
+
+/**
+ * Reads one task folder into the converter's input, reporting (never throwing on) malformed
+ * lines, unreadable files and encoding quirks.
+ */
+export async function readSparkTask(folder: SparkTaskFolder, warn: Warn): Promise<SparkTaskInput> {
+  const input: SparkTaskInput = { task: folder.task };
+  const { trajectory, attempts, skill } = folder.files;
+  if (!trajectory) {
+    warn(
+      'missing_file',
+      SPARK_FILES.trajectory,
+      undefined,
+      attempts
+        ? 'no trajectory.jsonl (large files are missing from some copies): attempts imported from attempts.json only, without interaction content'
+        : 'no trajectory.jsonl',
+    );
+  }
+  if (!attempts) {
+    warn('missing_file', SPARK_FILES.attempts, undefined, trajectory ? 'no attempts.json (a cancelled run writes none): attempts imported from trajectory.jsonl only' : 'no attempts.json');
+  }
+
+  if (trajectory) input.events = await readTrajectory(join(folder.dir, SPARK_FILES.trajectory), warn);
+  if (attempts) {
+    const text = await readText(join(folder.dir, SPARK_FILES.attempts), SPARK_FILES.attempts, warn);
+    if (text !== undefined) {
+      reportQuirks(text, SPARK_FILES.attempts, undefined, warn);
+      const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+      if (body !== text) warn('malformed_file', SPARK_FILES.attempts, 1, 'starts with a byte-order mark; ignored');
+      try {
+        const value: unknown = JSON.parse(body);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) input.attemptsJson = value as JsonObject;
+        else warn('malformed_file', SPARK_FILES.attempts, 1, 'is not a JSON object; not imported');
+      } catch (error) {
+        const message = (error as Error).message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        warn('malformed_file', SPARK_FILES.attempts, position === undefined ? undefined : lineAt(body, Number(position)), `is not valid JSON (${message}); not imported`);
+      }
+    }
+  }
+  if (skill) {
+    const text = await readText(join(folder.dir, SPARK_FILES.skill), SPARK_FILES.skill, warn);
+    if (text !== undefined) {
+      reportQuirks(text, SPARK_FILES.skill, undefined, warn);
+      input.skillMd = text;
+    }
+  }
+  return input;
+}
+
+async function readTrajectory(file: string, warn: Warn): Promise<SparkEventLine[]> {
+  const F = SPARK_FILES.trajectory;
+  const events: SparkEventLine[] = [];
+  try {
+    for await (const { lineNumber, text, byteLength, invalidUtf8 } of readLines(file)) {
+      if (text.length === 0 || text.trim().length === 0) {
+        warn('blank_line', F, lineNumber, 'blank line; skipped');
+        continue;
+      }
+      if (invalidUtf8) warn('invalid_utf8', F, lineNumber, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
+      if (byteLength > LARGE_LINE_BYTES) {
+        warn('large_line', F, lineNumber, `line of ${(byteLength / 1024 / 1024).toFixed(2)} MB; imported whole`);
+      }
+      reportQuirks(text, F, lineNumber, warn);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        warn('malformed_line', F, lineNumber, `not valid JSON (${(error as Error).message}); line skipped, the rest of the task imports`);
+        continue;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        warn('malformed_line', F, lineNumber, `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}); line skipped`);
+        continue;
+      }
+      events.push({ line: lineNumber, event: value as JsonObject });
+    }
+  } catch (error) {
+    warn('unreadable_file', F, undefined, `could not be read (${(error as Error).message}); ${events.length} line(s) before the failure imported`);
+  }
+  return events;
+}
+
+async function readText(file: string, name: string, warn: Warn): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    warn('unreadable_file', name, undefined, `could not be read (${(error as Error).message}); not imported`);
+    return undefined;
+  }
+  if (!isUtf8(bytes)) warn('invalid_utf8', name, undefined, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
+  return bytes.toString('utf8');
+}
+
+function reportQuirks(text: string, file: string, line: number | undefined, warn: Warn): void {
+  const quirks = scanTextQuirks(text);
+  if (!quirks) return;
+  const where = (pattern: RegExp) => line ?? firstLine(text, pattern);
+  if (quirks.c1 > 0) {
+    warn('mojibake', file, where(/[\u0080-\u009f]/), `${quirks.c1} C1 control character(s) U+0080–U+009F (mojibake: UTF-8 decoded as Latin-1); kept exactly as read`);
+  }
+  if (quirks.replacement > 0) {
+    warn('replacement_char', file, where(/\ufffd/), `${quirks.replacement} U+FFFD replacement character(s) (bytes lost before the release); kept`);
+  }
+  if (quirks.nul > 0) {
+    warn('nul_char', file, where(/\\u0000|\u0000/), `${quirks.nul} NUL character(s) (\\u0000, also inside the nested Codex JSON); kept — unsafe for C strings and PostgreSQL text`);
+  }
+  if (quirks.control > 0) {
+    warn('control_char', file, where(/\\u00(?:0[0-8bcef]|1[0-9a-fA-F])|[\u0001-\u0008\u000b\u000c\u000e-\u001f]/), `${quirks.control} other control character(s); kept`);
+  }
+}
+
+function firstLine(text: string, pattern: RegExp): number | undefined {
+  const match = pattern.exec(text);
+  return match ? lineAt(text, match.index) : undefined;
+}
+
+/** What {@link importSparkToFile} did. */
+export interface ImportSparkSummary {
+  /** Task folders imported. */
+  tasks: number;
+  /** Attempts found across the tasks. */
+  attempts: number;
+  /** Trajectories written. */
+  trajectories: number;
+  warnings: SparkWarning[];
+  /** Whether some data was left out or altered (a warning in {@link LOSSY_SPARK_WARNINGS}). */
+  lossy: boolean;
+}
+
+/**
+ * Parquet columns of an imported file: the ADP root keys, free-form parts as DuckDB JSON, so the
+ * schema is the same whatever the tasks hold.
+ */
+export const SPARK_PARQUET_COLUMNS: Record<string, string> = {
+  schema_version: 'VARCHAR',
+  id: 'VARCHAR',
+  content: 'JSON',
+  available_code_languages: 'JSON',
+  provenance: 'JSON',
+  task: 'JSON',
+  outcome: 'JSON',
+  artifacts: 'JSON',
+  llm_calls: 'JSON',
+  pdi: 'JSON',
+  details: 'JSON',
+};
+
+/**
+ * {@link importSpark} into one file (`.jsonl`, `.jsonl.gz`, `.json` or `.parquet`), written
+ * atomically: nothing appears at `out` unless the whole import succeeded. `onWarning` sees each
+ * warning as it happens (the CLI prints them).
+ */
+export async function importSparkToFile(
+  path: string,
+  out: string,
+  options: ImportSparkOptions & { onWarning?: (warning: SparkWarning) => void; writer?: RecordWriterOptions } = {},
+): Promise<ImportSparkSummary> {
+  const writer = await openRecordWriter(out, { columns: SPARK_PARQUET_COLUMNS, ...options.writer });
+  const summary: ImportSparkSummary = { tasks: 0, attempts: 0, trajectories: 0, warnings: [], lossy: false };
+  try {
+    for await (const item of importSpark(path, options)) {
+      if (item.kind === 'record') {
+        await writer.write(item.record);
+        summary.trajectories++;
+      } else if (item.kind === 'warning') {
+        summary.warnings.push(item.warning);
+        if (LOSSY_SPARK_WARNINGS.has(item.warning.code)) summary.lossy = true;
+        options.onWarning?.(item.warning);
+      } else {
+        summary.tasks++;
+        summary.attempts += item.attempts;
+      }
+    }
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return summary;
+}
+
+/** `task/file:line: message`, the one-line form of a warning. */
+export function formatSparkWarning(warning: SparkWarning): string {
+  const file = warning.file ? `/${warning.file}` : '';
+  const line = warning.line !== undefined ? `:${warning.line}` : '';
+  return `${warning.task}${file}${line}: ${warning.message}`;
+}
