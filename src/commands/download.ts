@@ -21,17 +21,18 @@ export const downloadCommand = defineCommand({
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or summary on stderr' }),
   run: async (args) => {
     // Loaded on use, so other commands do not pay for the Hub client at startup.
-    const [{ downloadSnapshot }, { resolveHubOptions }, { createProgressBar, formatBytes }] = await Promise.all([
+    const [{ downloadSnapshot }, { resolveHubOptions }, { formatBytes }, { createProgress }] = await Promise.all([
       import('../hub/download-snapshot.js'),
       import('../hub/resolve-hub-options.js'),
-      import('../hub/create-progress-bar.js'),
+      import('../hub/format-bytes.js'),
+      import('../progress.js'),
     ]);
     const verbose = (args as { verbose?: boolean }).verbose === true;
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64) {
       throw new UsageError('--concurrency must be an integer from 1 to 64');
     }
     const hub = resolveHubOptions({ endpoint: args.endpoint, token: args.token, cacheDir: args['cache-dir'] });
-    const progress = args.quiet ? undefined : createProgressBar({ label: `${args.repo}` });
+    const progress = createProgress({ enabled: args.quiet ? false : undefined });
     let result: DownloadSnapshotResult;
     try {
       result = await downloadSnapshot({
@@ -42,13 +43,20 @@ export const downloadCommand = defineCommand({
         exclude: args.exclude,
         out: args.out,
         concurrency: args.concurrency,
-        onProgress: progress ? (p) => progress.update(p) : undefined,
+        onProgress: progress.enabled
+          ? (p) =>
+              progress.update({
+                done: p.bytesDone,
+                total: p.bytesTotal,
+                text: `${args.repo}: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}${p.filesCached > 0 ? ` (${p.filesCached} cached)` : ''}`,
+              })
+          : undefined,
         onRetry: verbose
           ? (e) => process.stderr.write(`trajkit: retrying ${new URL(e.url).pathname} in ${e.delayMs} ms (${e.reason}, try ${e.attempt}/${e.attempts})\n`)
           : undefined,
       });
     } finally {
-      progress?.done();
+      progress.done();
     }
 
     for (const { path, error } of result.failed) process.stderr.write(`trajkit: ${path}: ${error.message}\n`);

@@ -17,4 +17,4 @@ export * from './download-file-to-cache.js';
 export * from './download-snapshot.js';
 export * from './hf-uri.js';
 export * from './resolve-hf-path.js';
-export * from './create-progress-bar.js';
+export * from './format-bytes.js';
