@@ -1,7 +1,7 @@
 import { defaultLintConfig, type LintConfig } from './config.js';
 import { parseFieldRef, getFieldValue } from './field-path.js';
 import { findFirstUserText, findSystemObservation, planDetails, type PlanFinding } from './plan-details.js';
-import type { LintRuleId, LintSeverity } from './rules.js';
+import { lintRuleIds, type LintRuleId, type LintSeverity } from './rules.js';
 
 /** One lint finding in one record. */
 export interface LintFinding {
@@ -66,12 +66,20 @@ export function lintRecord(record: unknown, options: LintRecordOptions = {}): Li
     return findings;
   }
 
-  add(planDetails(record, { config }).findings);
+  add(sortByKey(planDetails(record, { config }).findings, isObject(record.details) ? Object.keys(record.details) : []));
   if (Array.isArray(record.details_origin)) add(checkDetailsOrigin(record));
   if (Array.isArray(record.content) && !(isObject(record.details) && 'system_prompt' in record.details)) {
     add(checkContentSystemPrompt(record.content));
   }
   return findings;
+}
+
+/** Findings grouped by key in details order, each key's findings in rule-registry order. */
+function sortByKey(list: PlanFinding[], keys: string[]): PlanFinding[] {
+  if (list.length < 2) return list;
+  const position = new Map(keys.map((k, i) => [k, i]));
+  const at = (f: PlanFinding) => position.get(f.key) ?? keys.length;
+  return [...list].sort((a, b) => at(a) - at(b) || lintRuleIds.indexOf(a.rule) - lintRuleIds.indexOf(b.rule));
 }
 
 /** The `details-origin` rule: every receipt must let down-conversion restore its key exactly. */

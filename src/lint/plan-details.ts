@@ -327,15 +327,20 @@ function planSystemPrompt(record: Json, group: Candidate[], config: LintConfig, 
 function move(plan: DetailsPlan, c: Candidate, field: string, action: MoveAction, why?: string) {
   const target = c.route.target;
   plan.moves.push({ key: c.key, field, action, target, value: c.conv.value, changed: c.conv.changed, original: c.original });
-  const concept = c.route.concept ? CONCEPT_LABELS[c.route.concept.concept] : 'a concept with a typed field';
-  const origin = c.route.mapped ? ' (trajkit.config.json mapping)' : c.route.concept?.from === 'adp' ? ' (ADP forbids it in details)' : ' (ADP #226)';
   const as = c.conv.changed && c.conv.value !== undefined ? ` as ${preview(c.conv.value)}` : '';
+  let message: string;
+  if (c.route.mapped || !c.route.concept) {
+    message = `${c.path} has a typed home by the config's mappings: ${fieldLabel(target)}`;
+  } else {
+    const origin = c.route.concept.from === 'adp' ? ' (ADP forbids it in details)' : ' (ADP #226)';
+    message = `${c.path} holds ${CONCEPT_LABELS[c.route.concept.concept]}${origin}; its 1.6.0 home is ${fieldLabel(target)}`;
+  }
   plan.findings.push({
     path: c.path,
     key: c.key,
     rule: 'promoted-key',
     fixed: true,
-    message: `${c.path} holds ${concept}${origin}; its 1.6.0 home is ${fieldLabel(target)}`,
+    message,
     fix: why ?? `move to ${fieldLabel(target)}${as}`,
   });
 }

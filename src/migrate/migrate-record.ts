@@ -85,10 +85,18 @@ export function migrateRecord(input: unknown, options: MigrateOptions = {}): Mig
     return result;
   }
   const version = input.schema_version;
+  const isAtif = typeof version === 'string' && version.startsWith('ATIF-');
+  if (!isAtif && !Array.isArray(input.content)) {
+    result.problems.push({
+      path: 'content',
+      message: `not an ADP trajectory: content must be an array of items, found ${input.content === undefined ? 'no content' : typeof input.content}`,
+    });
+    return result;
+  }
   let typed: Json | undefined;
   let legacy: Json | undefined;
 
-  if (typeof version === 'string' && version.startsWith('ATIF-')) {
+  if (isAtif) {
     result.from = 'atif@1.7';
     const imported = importAtifRecord(input);
     result.changes.push(...imported.warnings.map((w) => `${w.path ? `${w.path}: ` : ''}${w.message}`));

@@ -1,0 +1,64 @@
+import { UsageError } from '../errors.js';
+import { defineCommand } from './command.js';
+
+/** `trajkit migrate <paths...> --out <file> [--to 1.6.0|1.5.0] [--in-place]`: a thin layer over `migrateFiles`. */
+export const migrateCommand = defineCommand({
+  command: 'migrate <paths...>',
+  describe: 'Migrate records (ADP any era, 1.6.0, ATIF) to trajkit 1.6.0 or back to ADP 1.5.0, losslessly',
+  builder: (y) =>
+    y
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Files (.json, .jsonl, .ndjson, .gz of those, .parquet) or directories (searched recursively)',
+      })
+      .option('out', { type: 'string', describe: 'Write all migrated records to this file (.jsonl, .jsonl.gz, .json, .parquet)' })
+      .option('in-place', { type: 'boolean', default: false, describe: 'Rewrite each input file (atomically; a file with a failed record is left as it is)' })
+      .option('to', { type: 'string', choices: ['1.6.0', '1.5.0'], default: '1.6.0', describe: 'Target schema version' })
+      .option('config', {
+        type: 'string',
+        describe: 'Config file (trajkit.config.json, or package.json with a "trajkit" key); default: the nearest one above each input',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON report on stdout' })
+      .option('max-findings', { type: 'number', default: 1000, describe: 'List at most this many findings and problems (counts stay exact)' })
+      .option('max-string-length', {
+        type: 'number',
+        default: 1024 * 1024,
+        describe: 'A string longer than this (characters) makes its record unreadable; 0 = no limit',
+      }),
+  run: async (args) => {
+    const maxFindings = args['max-findings'];
+    if (!Number.isInteger(maxFindings) || maxFindings < 0) throw new UsageError('--max-findings must be a whole number, 0 or more');
+    const maxString = args['max-string-length'];
+    if (!Number.isInteger(maxString) || maxString < 0) throw new UsageError('--max-string-length must be a whole number, 0 or more');
+    if ((args.out === undefined) === !args['in-place']) throw new UsageError('give exactly one of --out <file> or --in-place');
+
+    const [{ loadConfigOption }, { migrateFiles }, { formatMigrationReport }, { createProgress }] = await Promise.all([
+      import('../lint/load-config-option.js'),
+      import('../migrate/migrate-files.js'),
+      import('../migrate/format-migration.js'),
+      import('../progress.js'),
+    ]);
+    const config = await loadConfigOption(args.config);
+    const progress = createProgress({ enabled: args.json ? false : undefined });
+    let report;
+    try {
+      report = await migrateFiles(args.paths, {
+        out: args.out,
+        inPlace: args['in-place'],
+        to: args.to as '1.6.0' | '1.5.0',
+        config,
+        maxFindings,
+        maxStringLength: maxString === 0 ? Infinity : maxString,
+        onProgress: progress.enabled
+          ? (p) => progress.update({ done: p.fileIndex, total: p.fileCount, text: `file ${p.fileIndex + 1}/${p.fileCount} ${p.file}: ${p.records.toLocaleString('en-US')} records` })
+          : undefined,
+      });
+    } finally {
+      progress.done();
+    }
+    process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatMigrationReport(report, maxFindings));
+    return report.failed > 0 || report.errorCount > 0 ? 1 : 0;
+  },
+});
