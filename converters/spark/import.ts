@@ -578,7 +578,8 @@ function verifyAndPatch(
   for (const record of records) {
     const patches: ({ line: number } & KeyPatch)[] = [];
     // parseCodexStream checked every stdout line against its rebuild, so the stream is exact.
-    const exec = originals.get(lines(record).execution_result ?? -1);
+    const execLine = (record.provenance.extra?.lines as Record<string, number> | undefined)?.execution_result;
+    const exec = execLine === undefined ? undefined : originals.get(execLine);
     const knownStdout = typeof exec?.agent_stdout_full === 'string' ? exec.agent_stdout_full : undefined;
     for (const rebuilt of rebuildRecordEventsUnpatched(record, { knownStdout })) {
       rebuiltLines.add(rebuilt.line);

@@ -173,9 +173,9 @@ async function visit(dir: string, depth: number, folders: SparkTaskFolder[], war
     if (dir !== root) {
       warnings.push({
         code: 'no_spark_files',
-        task: basename(dir),
+        task: relative(root, dir).split(sep).join('/'),
         file: '',
-        message: `${relative(root, dir).split(sep).join('/')}: folder without ${Object.values(SPARK_FILES).join(', ')}; skipped`,
+        message: `folder without ${Object.values(SPARK_FILES).join(', ')}; skipped`,
       });
     }
     return;
