@@ -111,6 +111,23 @@ class JsonArrayWriter implements RecordWriter {
   }
 }
 
+/**
+ * Waits until `stream` wants more data (or has failed: the 'error' handler set in the constructor
+ * records the failure). Both listeners are removed either way, so long writes do not pile up
+ * listeners the way racing two `once()` promises would.
+ */
+function drained(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+  });
+}
+
 /** Column types inferred from the records when none are declared. */
 type Inferred = Map<string, 'VARCHAR' | 'JSON'>;
 
@@ -170,7 +187,7 @@ class ParquetRecordWriter implements RecordWriter {
     const line = `${stringify(record, this.path, this.count)}\n`;
     const bytes = Buffer.byteLength(line);
     if (bytes > this.maxLineBytes) this.maxLineBytes = bytes;
-    if (!this.stream.write(line)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+    if (!this.stream.write(line)) await drained(this.stream);
     if (this.failure) throw this.failure;
     this.count++;
   }
