@@ -63,7 +63,8 @@ export const DEFAULT_MAX_STRING_LENGTH = 1024 * 1024;
 /**
  * Streams the records of one file: `.json` (one object, or an array streamed element by
  * element), `.jsonl`/`.ndjson`, gzip of those, and `.parquet` (through DuckDB, chunk by chunk).
- * Memory holds one record at a time, never the file.
+ * Memory holds one record at a time, never the file; for Parquet, one DuckDB scan chunk (up to
+ * 2,048 rows, fewer when a row group is smaller), which is large when rows are large.
  *
  * A malformed record (bad JSON, a raw NUL, invalid UTF-8, an over-long string) yields an item
  * with `error` and reading goes on; blank lines in JSON Lines are not records. Throws
