@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AdpEra } from './adp-eras.js';
 import { OLD_SOURCE_SPELLINGS } from './content-items.js';
 import { listOr } from './issue-text.js';
-import { checkToolCallLinks, type RuleFinding } from './tool-call-links.js';
+import type { RuleFinding } from './record-issue.js';
+import { checkToolCallLinks } from './tool-call-links.js';
 
 /**
  * The ADP rules that look across items (links, available_code_languages) or only warn (ignored

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeValue, ruleError } from './issue-text.js';
 import { withJsonSchema } from './json-schema-extras.js';
-import type { RuleFinding } from './tool-call-links.js';
+import type { RuleFinding } from './record-issue.js';
 
 /**
  * ATIF-v1.7 as checked by ADP's strict profile (atif.md): every object rejects unknown keys,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CodeLanguage } from './code-languages.js';
-import type { RuleFinding } from './tool-call-links.js';
+import type { RuleFinding } from './record-issue.js';
 
 /**
  * A dataset's `metadata.json` (adp-schema.md §6; ADP 1.4.0 on, still used with ATIF). Every

@@ -3,7 +3,7 @@
  * metadata, and the record validator other modules call.
  */
 export * from './validate-record.js';
-export { formatPath } from './record-issue.js';
+export { formatPath, type PathSegments, type RuleFinding } from './record-issue.js';
 
 export * from './adp-eras.js';
 export * from './code-languages.js';
@@ -21,9 +21,10 @@ export {
   TOOL_ACTION_CLASSES,
   type ContentClass,
 } from './content-items.js';
-export { checkToolCallLinks, backfillToolCallIds, type RuleFinding } from './tool-call-links.js';
+export { checkToolCallLinks, backfillToolCallIds } from './tool-call-links.js';
 export { checkAvailableCodeLanguages } from './adp-checks.js';
 export type { AdpEraModel } from './era-model.js';
+export { JSON_SCHEMA_FILES, NOT_IN_JSON_SCHEMA, renderJsonSchemaFiles, toJsonSchemaDocument, type JsonSchemaFile } from './json-schema.js';
 
 export * from './eras/unversioned.js';
 export * from './eras/v1-0.js';

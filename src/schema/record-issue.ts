@@ -13,6 +13,14 @@ export interface RecordIssue {
 /** A path as segments, before it is rendered; numbers are array indexes. */
 export type PathSegments = readonly (string | number)[];
 
+/** A rule's finding before its path is rendered (the form rule checks return). */
+export interface RuleFinding {
+  path: PathSegments;
+  code: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**

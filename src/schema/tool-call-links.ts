@@ -1,13 +1,7 @@
 import { OBSERVATION_CLASSES, TOOL_ACTION_CLASSES } from './content-items.js';
-import type { PathSegments } from './record-issue.js';
+import type { RuleFinding } from './record-issue.js';
 
-/** A rule violation before its path is rendered. */
-export interface RuleFinding {
-  path: PathSegments;
-  code: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
+export type { RuleFinding } from './record-issue.js';
 
 type Item = Record<string, unknown>;
 

@@ -14,8 +14,7 @@ import { AdpV1_4Era } from './eras/v1-4.js';
 import { AdpV1_5Era } from './eras/v1-5.js';
 import { TrajkitV1_6Era } from './eras/v1-6.js';
 import { describeValue, listOr } from './issue-text.js';
-import { issueAt, type PathSegments, type RecordIssue } from './record-issue.js';
-import type { RuleFinding } from './tool-call-links.js';
+import { issueAt, type PathSegments, type RecordIssue, type RuleFinding } from './record-issue.js';
 import { toRecordIssues, type KeyHint } from './zod-issues.js';
 
 export type { RecordIssue } from './record-issue.js';
