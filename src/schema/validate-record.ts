@@ -214,6 +214,11 @@ export function validateRecord(
   try {
     const resolved = resolve(record, selector);
     if (typeof resolved !== 'string') return { schema: undefined, valid: false, issues: [resolved] };
+    if (!Object.hasOwn(ENTRIES, resolved)) {
+      // Only reachable from untyped callers; parseSchemaSelector guards the CLI.
+      const message = `unknown schema selector "${String(resolved)}"; valid values: ${SELECTORS.join(', ')}`;
+      return { schema: undefined, valid: false, issues: [issueAt([], 'unknown_schema', message)] };
+    }
     schema = resolved;
     const entry = ENTRIES[schema];
     const issues: RecordIssue[] = [];

@@ -260,6 +260,10 @@ describe('selectors', () => {
     expect(summary({ schema_version: '0.9', id: 'x', content: [] }, 'adp').issues).toEqual(['schema_version unknown_schema_version']);
   });
 
+  it('an unknown selector from an untyped caller is an issue, not a crash', () => {
+    expect(summary(v15, 'adp@9' as never)).toEqual({ schema: undefined, valid: false, issues: ['(root) unknown_schema'] });
+  });
+
   it('atif and metadata force their schema', () => {
     expect(summary(v15, 'atif')).toMatchObject({ schema: 'atif@1.7', valid: false });
     expect(summary(v15, 'metadata').issues).toEqual([
