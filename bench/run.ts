@@ -18,6 +18,8 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
 /** One job's measurement, from its own process. */
 interface Measurement extends BenchWork {
   seconds: number;
+  /** CPU time of the job's process (user + system, all threads): less sensitive to other load than wall time. */
+  cpuSeconds: number;
   /** Peak resident set size of the job's process, bytes. */
   maxRssBytes: number;
 }
@@ -41,10 +43,13 @@ async function runChild(benchmarkName: string, jobName: string, contextFile: str
   const job = findJob(benchmark, jobName);
   const context = JSON.parse(await readFile(contextFile, 'utf8')) as BenchContext;
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const work = await job.run(context);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // maxRSS is in kilobytes (getrusage); it is the process's high-water mark, GC garbage included.
-  const measurement: Measurement = { ...work, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  const measurement: Measurement = { ...work, seconds, cpuSeconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 
@@ -81,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       mb: { type: 'string' },
-      repeat: { type: 'string', default: '1' },
+      repeat: { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
@@ -89,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   const sizeMB = values.mb === undefined ? undefined : Number(values.mb);
   const repeat = Number(values.repeat);
   if ((sizeMB !== undefined && !(sizeMB > 0)) || !(Number.isInteger(repeat) && repeat >= 1)) {
-    process.stderr.write('usage: node dist/bench/run.js [benchmark…] [--mb N] [--repeat N] [--keep] [--json]\n');
+    process.stderr.write('usage: node dist/bench/run.js [benchmark…] [--mb N] [--repeat N (default 3)] [--keep] [--json]\n');
     return 2;
   }
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -111,16 +116,17 @@ async function main(argv: string[]): Promise<number> {
       const contextFile = join(dir, 'context.json');
       await writeFile(contextFile, JSON.stringify(context));
       const results = new Map<string, Measurement>();
-      for (const job of [benchmark.baseline, ...benchmark.jobs]) {
-        // Best of `repeat` runs: the least disturbed by the rest of the machine.
-        let best: Measurement | undefined;
-        for (let i = 0; i < repeat; i++) {
-          log(`${benchmark.name}: running ${job.name}${repeat > 1 ? ` (${i + 1}/${repeat})` : ''}`);
+      // Rounds interleave the jobs, so a burst of load from elsewhere on the machine hits the
+      // baseline and the others alike; each job keeps its fastest run (the least disturbed) and
+      // the highest peak RSS of all its runs.
+      for (let round = 1; round <= repeat; round++) {
+        for (const job of [benchmark.baseline, ...benchmark.jobs]) {
+          log(`${benchmark.name}: running ${job.name}${repeat > 1 ? ` (round ${round}/${repeat})` : ''}`);
           const m = await measure(benchmark.name, job.name, contextFile);
-          if (!best || m.seconds < best.seconds) best = { ...m, maxRssBytes: Math.max(m.maxRssBytes, best?.maxRssBytes ?? 0) };
-          else best.maxRssBytes = Math.max(best.maxRssBytes, m.maxRssBytes);
+          const best = results.get(job.name);
+          const maxRssBytes = Math.max(m.maxRssBytes, best?.maxRssBytes ?? 0);
+          results.set(job.name, !best || m.seconds < best.seconds ? { ...m, maxRssBytes } : { ...best, maxRssBytes });
         }
-        results.set(job.name, best!);
       }
       const base = results.get(benchmark.baseline.name)!;
       const baseRate = base.bytes / base.seconds;
@@ -156,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
       mb: m.bytes / MB,
       records: m.records,
       seconds: m.seconds,
+      cpuSeconds: m.cpuSeconds,
       mbPerSecond: m.bytes / MB / m.seconds,
       ratio,
       peakRssMB: m.maxRssBytes / MB,
@@ -163,12 +170,12 @@ async function main(argv: string[]): Promise<number> {
     }));
     process.stdout.write(`${JSON.stringify({ results: json, verdicts, ok: !failed })}\n`);
   } else {
-    const header = `${pad('benchmark', 10)} ${pad('job', 14)} ${pad('MB', 8, true)} ${pad('records', 9, true)} ${pad('seconds', 8, true)} ${pad('MB/s', 8, true)} ${pad('ratio', 6, true)} ${pad('peak RSS', 9, true)}`;
+    const header = `${pad('benchmark', 10)} ${pad('job', 14)} ${pad('MB', 8, true)} ${pad('records', 9, true)} ${pad('seconds', 8, true)} ${pad('cpu s', 7, true)} ${pad('MB/s', 8, true)} ${pad('ratio', 6, true)} ${pad('peak RSS', 9, true)}`;
     const lines = [header, '-'.repeat(header.length)];
     for (const { benchmark, job, m, ratio } of rows) {
       lines.push(
         `${pad(benchmark, 10)} ${pad(job, 14)} ${pad((m.bytes / MB).toFixed(1), 8, true)} ${pad(String(m.records), 9, true)} ` +
-          `${pad(m.seconds.toFixed(2), 8, true)} ${pad((m.bytes / MB / m.seconds).toFixed(1), 8, true)} ${pad(ratio.toFixed(2), 6, true)} ` +
+          `${pad(m.seconds.toFixed(2), 8, true)} ${pad(m.cpuSeconds.toFixed(2), 7, true)} ${pad((m.bytes / MB / m.seconds).toFixed(1), 8, true)} ${pad(ratio.toFixed(2), 6, true)} ` +
           `${pad(`${(m.maxRssBytes / MB).toFixed(0)} MB`, 9, true)}`,
       );
     }

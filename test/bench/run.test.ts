@@ -13,7 +13,7 @@ describe('bench harness', () => {
   it('runs every job of a benchmark in its own process and reports sizes, ratios, RSS and verdicts', () => {
     // A private TMPDIR, so the clean-up check cannot see anyone else's files.
     const tmp = mkdtempSync(join(tmpdir(), 'tk-bench-test-'));
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'run.js'), 'validate', '--mb', '2', '--json'], {
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'run.js'), 'validate', '--mb', '2', '--repeat', '1', '--json'], {
       encoding: 'utf8',
       env: { ...process.env, TMPDIR: tmp },
     });
