@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AdpEra } from './adp-eras.js';
 import { OLD_SOURCE_SPELLINGS } from './content-items.js';
-import { listOr } from './issue-text.js';
+import { addFindings, listOr } from './issue-text.js';
+import { asJsonObject, type JsonObject } from './json-object.js';
 import type { RuleFinding } from './record-issue.js';
 import { checkToolCallLinks } from './tool-call-links.js';
 
@@ -11,22 +12,16 @@ import { checkToolCallLinks } from './tool-call-links.js';
  * structure is broken, and never assume a field has the right type.
  */
 
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
 /**
  * Spec §5 (1.5.0+): when present, `available_code_languages` equals the set of languages the
  * code actions use. ADP's sample tests also required it whenever code actions exist; its models
  * did not, so an absent list is a warning.
  */
-export function checkAvailableCodeLanguages(record: Json, label: string): RuleFinding[] {
+export function checkAvailableCodeLanguages(record: JsonObject, label: string): RuleFinding[] {
   const content = Array.isArray(record.content) ? record.content : [];
   const usedAt = new Map<string, number>();
   content.forEach((value, index) => {
-    const item = asObject(value);
+    const item = asJsonObject(value);
     if (item?.class_ === 'code_action' && typeof item.language === 'string' && !usedAt.has(item.language)) {
       usedAt.set(item.language, index);
     }
@@ -95,7 +90,7 @@ export interface AdpEraShape {
 
 /** Every finding for one era that its item and root schemas do not produce themselves. */
 export function checkAdpRecord(shape: AdpEraShape, record: unknown): RuleFinding[] {
-  const root = asObject(record);
+  const root = asJsonObject(record);
   if (!root) return [];
   const { era } = shape;
   const findings: RuleFinding[] = [];
@@ -116,7 +111,7 @@ export function checkAdpRecord(shape: AdpEraShape, record: unknown): RuleFinding
   const content = Array.isArray(root.content) ? root.content : undefined;
   if (content && (era.itemUnknownKeys === 'ignore' || era.oldSourceSpellings)) {
     content.forEach((value, index) => {
-      const item = asObject(value);
+      const item = asJsonObject(value);
       const cls = typeof item?.class_ === 'string' ? item.class_ : undefined;
       const known = cls === undefined ? undefined : shape.itemKeys.get(cls);
       if (!item || !known) return;
@@ -158,15 +153,5 @@ const ALWAYS = { when: () => true };
  * issues (warnings stay out: zod has no warnings), so `Model.parse` judges like validateRecord.
  */
 export function withEraRules<T extends z.ZodObject>(structure: T, shape: AdpEraShape): T {
-  return structure.superRefine((record, ctx) => {
-    for (const finding of checkAdpRecord(shape, record)) {
-      if (finding.severity !== 'error') continue;
-      ctx.addIssue({
-        code: 'custom',
-        path: [...finding.path],
-        message: finding.message,
-        params: { trajkit: { rule: finding.code, custom: true } },
-      });
-    }
-  }, ALWAYS);
+  return structure.superRefine((record, ctx) => addFindings(ctx, checkAdpRecord(shape, record)), ALWAYS);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeValue, ruleError } from './issue-text.js';
+import { addFindings, describeValue, ruleError, ruleParams } from './issue-text.js';
+import { asJsonObject } from './json-object.js';
 import { withJsonSchema } from './json-schema-extras.js';
 import type { RuleFinding } from './record-issue.js';
 
@@ -128,7 +129,7 @@ function checkNonAgentStep(step: StepOutput, ctx: z.core.$RefinementCtx<StepOutp
     ctx.addIssue({
       code: 'custom',
       path: [key],
-      params: { trajkit: { rule: 'non_agent_step_field', custom: true } },
+      params: ruleParams('non_agent_step_field'),
       message: `a ${step.source} step cannot carry ${key}; only agent steps can`,
     });
   }
@@ -184,10 +185,6 @@ export const AtifTrajectoryStructure = z.strictObject({
   subagent_trajectories: z.array(Extra).nullish(),
 });
 
-type Json = Record<string, unknown>;
-const asObject = (v: unknown): Json | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-
 /** Options of the ATIF cross-step rules. */
 export interface AtifCheckOptions {
   /**
@@ -199,11 +196,11 @@ export interface AtifCheckOptions {
 
 /** The rules across steps: sequential step ids and same-step `source_call_id` links. */
 export function checkAtifRecord(record: unknown, options: AtifCheckOptions = {}): RuleFinding[] {
-  const root = asObject(record);
+  const root = asJsonObject(record);
   if (!root || !Array.isArray(root.steps)) return [];
   const findings: RuleFinding[] = [];
   root.steps.forEach((value, index) => {
-    const step = asObject(value);
+    const step = asJsonObject(value);
     if (!step) return;
     if (typeof step.step_id === 'number' && step.step_id !== index + 1) {
       findings.push({
@@ -216,14 +213,14 @@ export function checkAtifRecord(record: unknown, options: AtifCheckOptions = {})
     const calls = new Set<string>();
     if (Array.isArray(step.tool_calls)) {
       for (const call of step.tool_calls) {
-        const id = asObject(call)?.tool_call_id;
+        const id = asJsonObject(call)?.tool_call_id;
         if (typeof id === 'string') calls.add(id);
       }
     }
-    const results = asObject(step.observation)?.results;
+    const results = asJsonObject(step.observation)?.results;
     if (!Array.isArray(results)) return;
     results.forEach((result, r) => {
-      const id = asObject(result)?.source_call_id;
+      const id = asJsonObject(result)?.source_call_id;
       if (typeof id !== 'string' || calls.has(id)) return;
       findings.push({
         path: ['steps', index, 'observation', 'results', r, 'source_call_id'],
@@ -237,17 +234,11 @@ export function checkAtifRecord(record: unknown, options: AtifCheckOptions = {})
 }
 
 /** An ATIF-v1.7 trajectory under ADP's strict profile (dangling `source_call_id`s allowed). */
-export const AtifTrajectory = AtifTrajectoryStructure.superRefine((record, ctx) => {
-  for (const finding of checkAtifRecord(record)) {
-    if (finding.severity !== 'error') continue;
-    ctx.addIssue({
-      code: 'custom',
-      path: [...finding.path],
-      message: finding.message,
-      params: { trajkit: { rule: finding.code, custom: true } },
-    });
-  }
-}, { when: () => true }).meta({ id: 'AtifTrajectory', description: 'An ATIF-v1.7 trajectory as checked by the ADP strict profile.' });
+export const AtifTrajectory = AtifTrajectoryStructure.superRefine(
+  (record, ctx) => addFindings(ctx, checkAtifRecord(record)),
+  { when: () => true },
+)
+  .meta({ id: 'AtifTrajectory', description: 'An ATIF-v1.7 trajectory as checked by the ADP strict profile.' });
 
 export type AtifTrajectory = z.infer<typeof AtifTrajectory>;
 export type AtifStep = z.infer<typeof AtifStep>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CodeLanguage } from './code-languages.js';
-import { describeValue, listOr, requiredNullableError, ruleError } from './issue-text.js';
+import { describeValue, listOr, requiredNullableError, ruleError, ruleParams } from './issue-text.js';
 import { withJsonSchema } from './json-schema-extras.js';
 
 /**
@@ -30,7 +30,7 @@ export const ObservationSource = z
     error: (issue) => {
       if (isOldSpelling(issue.input)) {
         const stamp = issue as { params?: Record<string, unknown> };
-        stamp.params = { trajkit: { rule: 'old_source_spelling', custom: true } };
+        stamp.params = ruleParams('old_source_spelling');
         return `"${issue.input}" is an old source spelling, accepted only in unversioned ADP; write "${OLD_SOURCE_SPELLINGS[issue.input]}"${issue.input === 'system' ? ' with name "system"' : ''}`;
       }
       return undefined;
@@ -156,7 +156,7 @@ function checkLinkedResultSource(item: unknown, ctx: z.core.$RefinementCtx<unkno
   ctx.addIssue({
     code: 'custom',
     path: ['source'],
-    params: { trajkit: { rule: 'linked_result_user_source', custom: true } },
+    params: ruleParams('linked_result_user_source'),
     message: `a text_observation with a tool_call_id ("${linked}") is a tool result and cannot have source "user" (use "environment")`,
   });
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CodeLanguage } from './code-languages.js';
+import { addFindings } from './issue-text.js';
+import { asJsonObject } from './json-object.js';
 import type { RuleFinding } from './record-issue.js';
 
 /**
@@ -41,8 +43,9 @@ export const DatasetMetadataStructure = z.strictObject({
 
 /** Rules JSON Schema cannot say: unique tool names (error); code_enabled sorted and unique (warning). */
 export function checkDatasetMetadata(record: unknown): RuleFinding[] {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return [];
-  const { custom_tools: tools, code_enabled: languages } = record as Record<string, unknown>;
+  const root = asJsonObject(record);
+  if (!root) return [];
+  const { custom_tools: tools, code_enabled: languages } = root;
   const findings: RuleFinding[] = [];
   if (Array.isArray(tools)) {
     const firstAt = new Map<string, number>();
@@ -79,17 +82,10 @@ export function checkDatasetMetadata(record: unknown): RuleFinding[] {
  * Dataset metadata. Parsing sorts and de-duplicates `code_enabled`, as ADP did when loading it;
  * duplicate custom tool names are an error.
  */
-export const DatasetMetadata = DatasetMetadataStructure.superRefine((record, ctx) => {
-  for (const finding of checkDatasetMetadata(record)) {
-    if (finding.severity !== 'error') continue;
-    ctx.addIssue({
-      code: 'custom',
-      path: [...finding.path],
-      message: finding.message,
-      params: { trajkit: { rule: finding.code, custom: true } },
-    });
-  }
-}, { when: () => true })
+export const DatasetMetadata = DatasetMetadataStructure.superRefine(
+  (record, ctx) => addFindings(ctx, checkDatasetMetadata(record)),
+  { when: () => true },
+)
   .transform((record) =>
     record.code_enabled === undefined ? record : { ...record, code_enabled: [...new Set(record.code_enabled)].sort() },
   )

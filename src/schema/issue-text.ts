@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RuleFinding } from './record-issue.js';
 
 /** Short human description of a JSON value, for "found …" in messages. */
 export function describeValue(value: unknown): string {
@@ -34,6 +35,22 @@ export interface RuleStamp {
 
 type RawIssue = z.core.$ZodRawIssue;
 
+/** `params` of a custom zod issue raised by a trajkit rule. */
+export function ruleParams(rule: string): { trajkit: RuleStamp } {
+  return { trajkit: { rule, custom: true } };
+}
+
+/**
+ * Raises the error findings of a rule check as zod issues (warnings stay out: zod has none), so
+ * a full model's `parse` judges like validateRecord.
+ */
+export function addFindings(ctx: z.core.$RefinementCtx<unknown>, findings: readonly RuleFinding[]): void {
+  for (const finding of findings) {
+    if (finding.severity !== 'error') continue;
+    ctx.addIssue({ code: 'custom', path: [...finding.path], message: finding.message, params: ruleParams(finding.code) });
+  }
+}
+
 /**
  * A zod `error` option that words the issue for people and stamps it with a rule code.
  *
@@ -49,9 +66,8 @@ export function ruleError(
 ): (issue: RawIssue) => string | undefined {
   return (issue) => {
     if (onlyFor && !onlyFor.includes(issue.code ?? '')) return undefined;
-    const stamp: RuleStamp = rule === undefined ? { custom: true } : { rule, custom: true };
     const mutable = issue as { params?: Record<string, unknown> };
-    mutable.params = { ...(mutable.params ?? {}), trajkit: stamp };
+    mutable.params = { ...(mutable.params ?? {}), ...(rule === undefined ? { trajkit: { custom: true } } : ruleParams(rule)) };
     return message(issue);
   };
 }

@@ -1,19 +1,14 @@
 import { OBSERVATION_CLASSES, TOOL_ACTION_CLASSES } from './content-items.js';
+import { asJsonObject, type JsonObject } from './json-object.js';
 import type { RuleFinding } from './record-issue.js';
 
 export type { RuleFinding } from './record-issue.js';
 
-type Item = Record<string, unknown>;
-
-function asItem(value: unknown): Item | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Item) : undefined;
-}
-
-function classOf(item: Item | undefined): string | undefined {
+function classOf(item: JsonObject | undefined): string | undefined {
   return typeof item?.class_ === 'string' ? item.class_ : undefined;
 }
 
-function idOf(item: Item | undefined): string | undefined {
+function idOf(item: JsonObject | undefined): string | undefined {
   return typeof item?.tool_call_id === 'string' ? item.tool_call_id : undefined;
 }
 
@@ -31,14 +26,14 @@ export function checkToolCallLinks(content: unknown, since = 'ADP 1.3.0'): RuleF
   const answeredAt = new Map<string, number>();
 
   for (let index = 0; index < content.length; index++) {
-    const item = asItem(content[index]);
+    const item = asJsonObject(content[index]);
     const cls = classOf(item);
     const id = idOf(item);
     const isAction = cls !== undefined && TOOL_ACTION_CLASSES.has(cls);
     const isObservation = cls !== undefined && OBSERVATION_CLASSES.has(cls);
 
     if (isAction) {
-      const next = asItem(content[index + 1]);
+      const next = asJsonObject(content[index + 1]);
       const nextCls = classOf(next);
       if (id === undefined && nextCls !== undefined && OBSERVATION_CLASSES.has(nextCls)) {
         findings.push({
@@ -55,7 +50,7 @@ export function checkToolCallLinks(content: unknown, since = 'ADP 1.3.0'): RuleF
           path: ['content', index, 'tool_call_id'],
           code: 'tool_call_id_duplicate',
           severity: 'error',
-          message: `tool action ${where(index, cls)} reuses tool_call_id "${id}" of ${where(first, classOf(asItem(content[first])))}; tool-action ids must be unique`,
+          message: `tool action ${where(index, cls)} reuses tool_call_id "${id}" of ${where(first, classOf(asJsonObject(content[first])))}; tool-action ids must be unique`,
         });
         continue;
       }
@@ -90,7 +85,7 @@ export function checkToolCallLinks(content: unknown, since = 'ADP 1.3.0'): RuleF
         path: ['content', index, 'tool_call_id'],
         code: 'tool_call_id_unanswered',
         severity: 'error',
-        message: `tool action ${where(index, classOf(asItem(content[index])))} has tool_call_id "${id}", but no observation carries that id`,
+        message: `tool action ${where(index, classOf(asJsonObject(content[index])))} has tool_call_id "${id}", but no observation carries that id`,
       });
     }
   }
@@ -108,7 +103,7 @@ export function backfillToolCallIds<T extends { content: readonly unknown[] }>(r
   const content = [...record.content];
   const used = new Set<string>();
   for (const value of content) {
-    const id = idOf(asItem(value));
+    const id = idOf(asJsonObject(value));
     if (id !== undefined) used.add(id);
   }
   let counter = 1;
@@ -121,8 +116,8 @@ export function backfillToolCallIds<T extends { content: readonly unknown[] }>(r
   };
 
   for (let index = 0; index + 1 < content.length; index++) {
-    const action = asItem(content[index]);
-    const result = asItem(content[index + 1]);
+    const action = asJsonObject(content[index]);
+    const result = asJsonObject(content[index + 1]);
     const actionCls = classOf(action);
     const resultCls = classOf(result);
     if (!action || !result || !actionCls || !resultCls) continue;
@@ -132,7 +127,7 @@ export function backfillToolCallIds<T extends { content: readonly unknown[] }>(r
     const resultId = idOf(result);
     const id = actionId ?? resultId ?? nextId();
     if (actionId === undefined) content[index] = { ...action, tool_call_id: id };
-    const newResult: Item = resultId === undefined ? { ...result, tool_call_id: id } : result;
+    const newResult: JsonObject = resultId === undefined ? { ...result, tool_call_id: id } : result;
     if ((resultCls === 'text_observation' || resultCls === 'image_observation') && newResult.source === 'user') {
       content[index + 1] = { ...newResult, source: 'environment' };
     } else if (newResult !== result) {

@@ -14,6 +14,7 @@ import { AdpV1_4Era } from './eras/v1-4.js';
 import { AdpV1_5Era } from './eras/v1-5.js';
 import { TrajkitV1_6Era } from './eras/v1-6.js';
 import { describeValue, listOr } from './issue-text.js';
+import { asJsonObject } from './json-object.js';
 import { issueAt, type PathSegments, type RecordIssue, type RuleFinding } from './record-issue.js';
 import { toRecordIssues, type KeyHint } from './zod-issues.js';
 
@@ -69,10 +70,6 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
 const ATIF_VERSION = /^ATIF-v\d+\.\d+$/;
 const METADATA_KEYS: ReadonlySet<string> = new Set(Object.keys(DatasetMetadataStructure.shape));
 
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 const ERA_BY_VERSION = new Map<string, AdpEraName>(
   Object.values(ADP_ERAS)
     .filter((e) => e.version !== undefined)
@@ -86,7 +83,7 @@ const KNOWN_VERSIONS = [...ADP_VERSIONS, TRAJKIT_SCHEMA_VERSION];
  * Undefined for a non-object or a `schema_version` trajkit does not know.
  */
 export function detectSchema(record: unknown): SchemaName | undefined {
-  const root = asObject(record);
+  const root = asJsonObject(record);
   if (!root) return undefined;
   const version = root.schema_version;
   if (version === undefined) {
@@ -104,7 +101,7 @@ export function detectSchema(record: unknown): SchemaName | undefined {
 
 /** Why no schema applies, as an issue. */
 function undetectable(record: unknown, family: 'any' | 'adp'): RecordIssue {
-  const root = asObject(record);
+  const root = asJsonObject(record);
   if (!root) {
     return issueAt([], 'not_an_object', `expected a JSON object (a trajectory${family === 'any' ? ' or dataset metadata' : ''}), found ${describeValue(record)}`);
   }
@@ -185,7 +182,7 @@ function resolve(record: unknown, selector: SchemaSelector): SchemaName | Record
     case 'auto':
       return detectSchema(record) ?? undetectable(record, 'any');
     case 'adp': {
-      const root = asObject(record);
+      const root = asJsonObject(record);
       if (!root) return undetectable(record, 'adp');
       if (root.schema_version === undefined) return 'adp@unversioned';
       const era = typeof root.schema_version === 'string' ? ERA_BY_VERSION.get(root.schema_version) : undefined;
