@@ -12,7 +12,9 @@ import type { BenchContext, Benchmark, BenchJob, BenchWork } from './benchmark.j
  */
 const benchmarks: Array<() => Promise<Benchmark>> = [
   () => import('./validate.js').then((m) => m.validateBenchmark),
+  () => import('./lint.js').then((m) => m.lintBenchmark),
   () => import('./hub.js').then((m) => m.hubBenchmark),
+  () => import('./import.js').then((m) => m.importBenchmark),
 ];
 
 /** One job's measurement, from its own process. */

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { readLines } from '../src/io/read-lines.js';
+import { lintFiles } from '../src/lint/lint-files.js';
+import { migrateFiles } from '../src/migrate/migrate-files.js';
+import type { Benchmark, BenchContext } from './benchmark.js';
+import { generateAdpJsonl } from './validate.js';
+
+/**
+ * `lint` and `migrate` (to 1.6.0, output written) on the validate benchmark's generated corpus
+ * of ADP 1.5.0 trajectories (every record carries promoted details keys: split,
+ * source_dataset), against the same lines + JSON.parse baseline. Target (issue 3): at least
+ * half the baseline's throughput.
+ */
+export const lintBenchmark: Benchmark = {
+  name: 'lint',
+  prepare: async (dir, options) => {
+    const file = join(dir, 'trajectories-1.5.0.jsonl');
+    const sizeMB = options.sizeMB ?? 512;
+    const { bytes, records } = await generateAdpJsonl(file, sizeMB * 1024 * 1024, options);
+    return { file, bytes, records, out: join(dir, 'migrated-1.6.0.jsonl') };
+  },
+  baseline: {
+    name: 'lines+parse',
+    run: async (context) => {
+      let records = 0;
+      let bytes = 0;
+      for await (const line of readLines(fileOf(context))) {
+        bytes += line.byteLength + 1;
+        if (line.text.length === 0) continue;
+        JSON.parse(line.text);
+        records++;
+      }
+      return { bytes, records };
+    },
+  },
+  jobs: [
+    {
+      name: 'lint',
+      run: async (context) => {
+        const report = await lintFiles([fileOf(context)], { cwd: dirOf(context) });
+        checkCount(report.records, context);
+        const rules = Object.entries(report.byRule)
+          .map(([id, c]) => `${id} ×${c!.count}`)
+          .join(', ');
+        return { bytes: context.bytes as number, records: report.records, note: `${report.errorCount} errors (${rules})` };
+      },
+    },
+    {
+      name: 'migrate',
+      run: async (context) => {
+        const out = context.out as string;
+        try {
+          const report = await migrateFiles([fileOf(context)], { out, cwd: dirOf(context) });
+          checkCount(report.records, context);
+          return {
+            bytes: context.bytes as number,
+            records: report.records,
+            note: `${report.migrated} migrated to 1.6.0, ${report.failed} failed, ${report.withFindings} with findings left (output written)`,
+          };
+        } finally {
+          await rm(out, { force: true });
+        }
+      },
+    },
+  ],
+  targets: [
+    { job: 'lint', minRatio: 0.5, maxRssMB: 300 },
+    { job: 'migrate', minRatio: 0.5, maxRssMB: 300 },
+  ],
+};
+
+function fileOf(context: BenchContext): string {
+  return context.file as string;
+}
+
+// The config search starts beside the data (a temp folder), so a stray config cannot skew the run.
+function dirOf(context: BenchContext): string {
+  return join(fileOf(context), '..');
+}
+
+function checkCount(records: number, context: BenchContext) {
+  if (records !== context.records) throw new Error(`saw ${records} records, the generator wrote ${context.records}`);
+}
