@@ -96,6 +96,21 @@ describe('what each era accepts', () => {
     expect(errors(record('1.6.0'), 'adp@1.6.0')).toEqual([]);
   });
 
+  it('content items carry an `extra` map from 1.6.0 only', () => {
+    const record = (version: string) => ({
+      schema_version: version,
+      id: 'x',
+      content: [
+        { ...user },
+        { tool_call_id: 'call_1', class_: 'code_action', language: 'bash', content: 'ls', description: null, extra: { item_id: 'item_1' } },
+        { tool_call_id: 'call_1', class_: 'text_observation', content: 'a.txt', name: null, source: 'environment', extra: { exit_code: 0 } },
+      ],
+      available_code_languages: ['bash'],
+    });
+    expect(errors(record('1.6.0'), 'adp@1.6.0')).toEqual([]);
+    expect(errors(record('1.5.0'), 'adp@1.5.0')).toEqual(['content[1].extra unknown_key', 'content[2].extra unknown_key']);
+  });
+
   it('unknown root keys: ignored with a warning until 1.0.0, rejected from 1.1.0', () => {
     const record = (version?: string) => ({ ...(version ? { schema_version: version } : {}), id: 'x', content: [], note: 'n' });
     expect(errors(record(), 'adp@unversioned')).toEqual([]);
