@@ -7,5 +7,10 @@ if (!existsSync(entry)) {
   process.stderr.write('trajkit: dist/ is missing; run `npm install` (or `npm run build`) in the trajkit folder first\n');
   process.exit(2);
 }
+// A reader that stops early (`trajkit … | head`) closes the pipe: stop quietly, as Unix tools do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

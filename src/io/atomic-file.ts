@@ -47,7 +47,7 @@ export function openAtomicFile(path: string, options: { gzip?: boolean } = {}): 
     tempPath,
     async write(chunk) {
       if (failure) throw failure;
-      if (!sink.write(chunk)) await Promise.race([once(sink, 'drain'), once(file, 'error')]);
+      if (!sink.write(chunk)) await drained(sink, file);
       if (failure) throw failure;
     },
     async commit() {
@@ -70,6 +70,23 @@ export function openAtomicFile(path: string, options: { gzip?: boolean } = {}): 
       await rm(tempPath, { force: true });
     },
   };
+}
+
+/**
+ * Resolves when `stream` drains or `failing` (default: the stream itself) errors; the caller
+ * checks its own recorded failure afterwards. Both listeners are removed either way, so a long
+ * write does not pile up listeners.
+ */
+export function drained(stream: NodeJS.EventEmitter, failing: NodeJS.EventEmitter = stream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      failing.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    failing.on('error', done);
+  });
 }
 
 /** Writes a whole file atomically. */

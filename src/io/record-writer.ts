@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { UsageError } from '../errors.js';
-import { openAtomicFile, tempPathFor, type AtomicFile } from './atomic-file.js';
+import { drained, openAtomicFile, tempPathFor, type AtomicFile } from './atomic-file.js';
 import { writeParquetFromNdjson, type ParquetColumns, type WriteParquetOptions } from './parquet.js';
 import { RECORD_FILE_SUFFIXES, recordFileType, type RecordFormat } from './record-format.js';
 
@@ -109,23 +109,6 @@ class JsonArrayWriter implements RecordWriter {
   abort(): Promise<void> {
     return this.file.abort();
   }
-}
-
-/**
- * Waits until `stream` wants more data (or has failed: the 'error' handler set in the constructor
- * records the failure). Both listeners are removed either way, so long writes do not pile up
- * listeners the way racing two `once()` promises would.
- */
-function drained(stream: WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('error', done);
-  });
 }
 
 /** Column types inferred from the records when none are declared. */

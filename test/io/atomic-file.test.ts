@@ -39,6 +39,22 @@ describe('openAtomicFile', () => {
     expect(gunzipSync(readFileSync(path)).toString().split('\n')).toHaveLength(1001);
   });
 
+  it('does not pile up listeners while waiting for the disk (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const out = openAtomicFile(join(fresh(), 'big.jsonl'));
+      const chunk = 'x'.repeat(1 << 16);
+      for (let i = 0; i < 800; i++) await out.write(chunk);
+      await out.commit();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('fails loudly when the folder does not exist', async () => {
     const out = openAtomicFile(join(fresh(), 'missing', 'x.jsonl'));
     await expect(out.commit()).rejects.toThrow(/ENOENT/);
