@@ -54,6 +54,8 @@ describe.each(samples)('$era/$dataset', ({ era, file }) => {
       expect(verdict.issues.filter((i) => i.severity === 'error')).toEqual([]);
       expect(lintRecord(migrated)).toEqual([]);
       expect(result.findings).toEqual([]);
+      // Migrating again changes nothing.
+      expect(migrateRecord(migrated).record).toEqual(migrated);
       // Receipts are exact: no key is both receipted and still in details.
       for (const origin of (migrated.details_origin ?? []) as Json[]) {
         if (!String(origin.field).startsWith('details.')) expect(Object.keys(migrated.details as Json)).not.toContain(origin.key);
