@@ -112,6 +112,8 @@ export function parseCodexStream(stdout: string, ids: ToolCallIds = new ToolCall
   }
 
   const pendingStarted: { entry: CodexStreamEntry; text: string; index: number }[] = [];
+  // Completed command lines that rebuilt exactly, by item id: a started line is checked against them.
+  const exactCommandLines = new Map<string, string>();
   const attach = (entry: CodexStreamEntry) => {
     const last = result.items[result.items.length - 1];
     if (!last) {
@@ -135,6 +137,8 @@ export function parseCodexStream(stdout: string, ids: ToolCallIds = new ToolCall
       if (rebuildOwnLine(made, 0) !== text) {
         own.raw = text;
         result.verbatimLines.push(i);
+      } else if (made[0].class_ === 'code_action' && own.event === 'item.completed' && own.id !== undefined) {
+        exactCommandLines.set(own.id, text);
       }
       result.items.push(...made);
       continue;
@@ -164,7 +168,8 @@ export function parseCodexStream(stdout: string, ids: ToolCallIds = new ToolCall
     const byId = indexToolActions(result.items);
     for (const pending of pendingStarted) {
       const id = (pending.entry as { started: string }).started;
-      if (rebuildStarted(result.items, byId, id) !== pending.text) {
+      const expected = startedFromCompleted(id, exactCommandLines.get(id)) ?? rebuildStarted(result.items, byId, id);
+      if (expected !== pending.text) {
         // Rewrite the entry in place: it is already attached where it belongs.
         const entry = pending.entry as Partial<Record<'started' | 'text', string>>;
         delete entry.started;
@@ -366,6 +371,23 @@ function rebuildStarted(content: readonly SparkContentItem[], byId: ReadonlyMap<
       status: 'in_progress',
     },
   });
+}
+
+/**
+ * The `item.started` line of command `id`, cut from its completed line when that line is known to
+ * be exactly `JSON.stringify` of the rebuilt event: the same text `rebuildStarted` would give,
+ * without serialising the command a second time.
+ */
+function startedFromCompleted(id: string, completed: string | undefined): string | undefined {
+  if (completed === undefined) return undefined;
+  const idJson = JSON.stringify(id);
+  const prefix = `{"type":"item.completed","item":{"id":${idJson},"type":"command_execution","command":`;
+  if (!completed.startsWith(prefix)) return undefined;
+  // Inside a serialised string every quote is escaped, so this is where the command token ends.
+  const end = completed.indexOf(',"aggregated_output":', prefix.length);
+  if (end < 0) return undefined;
+  const command = completed.slice(prefix.length, end);
+  return `{"type":"item.started","item":{"id":${idJson},"type":"command_execution","command":${command},"aggregated_output":"","exit_code":null,"status":"in_progress"}}`;
 }
 
 /**

@@ -14,4 +14,3 @@ export {
 export { parseCodexStream, rebuildCodexStream, ToolCallIds, type CodexStreamParse, type CodexStreamFrame } from './codex-stream.js';
 export { parseShellWord, quoteShellWord, unwrapCodexCommand, CODEX_SHELL_PREFIX } from './shell-quote.js';
 export { analyzeSkillMd, LLM_ERROR_PREFIX, type SkillMdAnalysis } from './skill-md.js';
-export { scanTextQuirks, type TextQuirks } from './text-quirks.js';

@@ -2,7 +2,6 @@ import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { sparkTaskToTrajectories, SPARK_FILES } from '../../converters/spark/import.js';
-import { scanTextQuirks, lineAt } from '../../converters/spark/text-quirks.js';
 import type {
   JsonObject,
   SparkEventLine,
@@ -14,9 +13,9 @@ import type {
 import { InputError } from '../errors.js';
 import { isHfUri } from '../hub/hf-uri.js';
 import { resolveHfPath } from '../hub/resolve-hf-path.js';
-import { readLines } from '../io/read-lines.js';
 import { openRecordWriter, type RecordWriterOptions } from '../io/record-writer.js';
 import { validateRecord } from '../schema/validate-record.js';
+import { scanQuirkBytes, type QuirkHit, type QuirkKind } from './scan-quirk-bytes.js';
 
 /** Options of {@link importSpark} and {@link importSparkToFile}. */
 export interface ImportSparkOptions {
@@ -87,20 +86,36 @@ export async function* importSpark(path: string, options: ImportSparkOptions = {
     throw new InputError(path, `no SPARK task folder found (a folder holding ${Object.values(SPARK_FILES).join(', ')})`);
   }
 
-  const seen = new Map<string, number>();
-  for (const folder of folders) {
-    const task = folder.task;
-    const duplicates = seen.get(task) ?? 0;
-    seen.set(task, duplicates + 1);
+  // Task names must be unique for record ids to be: a second folder with the same name (two
+  // model runs side by side) is named by its path under the import root instead.
+  const seen = new Set<string>();
+  const named = folders.map((folder) => {
+    let task = folder.task;
+    const duplicate = seen.has(task);
+    if (duplicate) task = relative(root, folder.dir).split(sep).join('/');
+    seen.add(task);
+    return { folder: { ...folder, task }, duplicate };
+  });
+  const load = ({ folder, duplicate }: (typeof named)[number]) => {
     const items: SparkImportItem[] = [];
     const warn = (code: SparkWarningCode, file: string, line: number | undefined, message: string) => {
-      items.push({ kind: 'warning', warning: { code, task, file, ...(line !== undefined && { line }), message } });
+      items.push({ kind: 'warning', warning: { code, task: folder.task, file, ...(line !== undefined && { line }), message } });
     };
-    if (duplicates > 0) {
-      warn('duplicate_task', '', undefined, `a second task folder named "${task}" (${relative(root, folder.dir) || '.'}); its record ids repeat the first one's`);
+    if (duplicate) {
+      warn('duplicate_task', '', undefined, `another task folder is also named "${basename(folder.dir)}"; this one is imported as task "${folder.task}"`);
     }
+    return readSparkTask(folder, warn).then((input) => ({ input, items }));
+  };
 
-    const input = await readSparkTask(folder, warn);
+  // Read the next task while this one is converted and written: file I/O overlaps the CPU work.
+  let next = load(named[0]);
+  for (let index = 0; index < named.length; index++) {
+    const { input, items } = await next;
+    if (index + 1 < named.length) {
+      next = load(named[index + 1]);
+      next.catch(() => {}); // surfaced when awaited; a consumer that stops early must not see it unhandled
+    }
+    const task = input.task;
     if (revision !== undefined) input.revision = revision;
     const conversion = sparkTaskToTrajectories(input);
     for (const warning of conversion.warnings) items.push({ kind: 'warning', warning });
@@ -208,9 +223,11 @@ export async function readSparkTask(folder: SparkTaskFolder, warn: Warn): Promis
 
   if (trajectory) input.events = await readTrajectory(join(folder.dir, SPARK_FILES.trajectory), warn);
   if (attempts) {
-    const text = await readText(join(folder.dir, SPARK_FILES.attempts), SPARK_FILES.attempts, warn);
-    if (text !== undefined) {
-      reportQuirks(text, SPARK_FILES.attempts, undefined, warn);
+    const bytes = await readBytes(join(folder.dir, SPARK_FILES.attempts), SPARK_FILES.attempts, warn);
+    if (bytes !== undefined) {
+      const text = decodeWhole(bytes, SPARK_FILES.attempts, warn);
+      const hits = scanQuirkBytes(bytes);
+      if (hits.length > 0) reportQuirks(hits, lineStartsOf(bytes), SPARK_FILES.attempts, warn);
       const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
       if (body !== text) warn('malformed_file', SPARK_FILES.attempts, 1, 'starts with a byte-order mark; ignored');
       try {
@@ -225,10 +242,11 @@ export async function readSparkTask(folder: SparkTaskFolder, warn: Warn): Promis
     }
   }
   if (skill) {
-    const text = await readText(join(folder.dir, SPARK_FILES.skill), SPARK_FILES.skill, warn);
-    if (text !== undefined) {
-      reportQuirks(text, SPARK_FILES.skill, undefined, warn);
-      input.skillMd = text;
+    const bytes = await readBytes(join(folder.dir, SPARK_FILES.skill), SPARK_FILES.skill, warn);
+    if (bytes !== undefined) {
+      const hits = scanQuirkBytes(bytes, { raw: true });
+      if (hits.length > 0) reportQuirks(hits, lineStartsOf(bytes), SPARK_FILES.skill, warn);
+      input.skillMd = decodeWhole(bytes, SPARK_FILES.skill, warn);
     }
   }
   return input;
@@ -236,70 +254,107 @@ export async function readSparkTask(folder: SparkTaskFolder, warn: Warn): Promis
 
 async function readTrajectory(file: string, warn: Warn): Promise<SparkEventLine[]> {
   const F = SPARK_FILES.trajectory;
-  const events: SparkEventLine[] = [];
-  try {
-    for await (const { lineNumber, text, byteLength, invalidUtf8 } of readLines(file)) {
-      if (text.length === 0 || text.trim().length === 0) {
-        warn('blank_line', F, lineNumber, 'blank line; skipped');
-        continue;
-      }
-      if (invalidUtf8) warn('invalid_utf8', F, lineNumber, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
-      if (byteLength > LARGE_LINE_BYTES) {
-        warn('large_line', F, lineNumber, `line of ${(byteLength / 1024 / 1024).toFixed(2)} MB; imported whole`);
-      }
-      reportQuirks(text, F, lineNumber, warn);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        warn('malformed_line', F, lineNumber, `not valid JSON (${(error as Error).message}); line skipped, the rest of the task imports`);
-        continue;
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        warn('malformed_line', F, lineNumber, `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}); line skipped`);
-        continue;
-      }
-      events.push({ line: lineNumber, event: value as JsonObject });
-    }
-  } catch (error) {
-    warn('unreadable_file', F, undefined, `could not be read (${(error as Error).message}); ${events.length} line(s) before the failure imported`);
-  }
-  return events;
-}
-
-async function readText(file: string, name: string, warn: Warn): Promise<string | undefined> {
+  // A task's trajectory is a few MB at most (spec §9.5); reading it whole lets the quirk scan
+  // run on bytes with native searches instead of a regex over every decoded line.
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
+    warn('unreadable_file', F, undefined, `could not be read (${(error as Error).message}); not imported`);
+    return [];
+  }
+  const events: SparkEventLine[] = [];
+  const lineStarts: number[] = [];
+  for (let start = 0, lineNumber = 1; start < bytes.length; lineNumber++) {
+    let end = bytes.indexOf(10, start);
+    if (end === -1) end = bytes.length;
+    lineStarts.push(start);
+    const line = bytes.subarray(start, end);
+    start = end + 1;
+    const text = line.toString('utf8');
+    if (text.trim().length === 0) {
+      warn('blank_line', F, lineNumber, 'blank line; skipped');
+      continue;
+    }
+    if (!isUtf8(line)) warn('invalid_utf8', F, lineNumber, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
+    if (line.length > LARGE_LINE_BYTES) {
+      warn('large_line', F, lineNumber, `line of ${(line.length / 1024 / 1024).toFixed(2)} MB; imported whole`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      warn('malformed_line', F, lineNumber, `not valid JSON (${(error as Error).message}); line skipped, the rest of the task imports`);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      warn('malformed_line', F, lineNumber, `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}); line skipped`);
+      continue;
+    }
+    events.push({ line: lineNumber, event: value as JsonObject });
+  }
+  reportQuirks(scanQuirkBytes(bytes), lineStarts, F, warn);
+  return events;
+}
+
+async function readBytes(file: string, name: string, warn: Warn): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
     warn('unreadable_file', name, undefined, `could not be read (${(error as Error).message}); not imported`);
     return undefined;
   }
+}
+
+function decodeWhole(bytes: Buffer, name: string, warn: Warn): string {
   if (!isUtf8(bytes)) warn('invalid_utf8', name, undefined, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
   return bytes.toString('utf8');
 }
 
-function reportQuirks(text: string, file: string, line: number | undefined, warn: Warn): void {
-  const quirks = scanTextQuirks(text);
-  if (!quirks) return;
-  const where = (pattern: RegExp) => line ?? firstLine(text, pattern);
-  if (quirks.c1 > 0) {
-    warn('mojibake', file, where(/[\u0080-\u009f]/), `${quirks.c1} C1 control character(s) U+0080–U+009F (mojibake: UTF-8 decoded as Latin-1); kept exactly as read`);
-  }
-  if (quirks.replacement > 0) {
-    warn('replacement_char', file, where(/\ufffd/), `${quirks.replacement} U+FFFD replacement character(s) (bytes lost before the release); kept`);
-  }
-  if (quirks.nul > 0) {
-    warn('nul_char', file, where(/\\u0000|\u0000/), `${quirks.nul} NUL character(s) (\\u0000, also inside the nested Codex JSON); kept — unsafe for C strings and PostgreSQL text`);
-  }
-  if (quirks.control > 0) {
-    warn('control_char', file, where(/\\u00(?:0[0-8bcef]|1[0-9a-fA-F])|[\u0001-\u0008\u000b\u000c\u000e-\u001f]/), `${quirks.control} other control character(s); kept`);
-  }
+/** The 1-based line of character `index` in `text`. */
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
-function firstLine(text: string, pattern: RegExp): number | undefined {
-  const match = pattern.exec(text);
-  return match ? lineAt(text, match.index) : undefined;
+function lineStartsOf(bytes: Buffer): number[] {
+  const starts = [0];
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+const QUIRK_TEXT: Record<QuirkKind, { code: SparkWarningCode; say: (n: number) => string }> = {
+  c1: { code: 'mojibake', say: (n) => `${n} C1 control character(s) U+0080–U+009F (mojibake: UTF-8 decoded as Latin-1); kept exactly as read` },
+  replacement: { code: 'replacement_char', say: (n) => `${n} U+FFFD replacement character(s) (bytes lost before the release); kept` },
+  nul: { code: 'nul_char', say: (n) => `${n} NUL character(s) (\\u0000, also inside the nested Codex JSON); kept — unsafe for C strings and PostgreSQL text` },
+  control: { code: 'control_char', say: (n) => `${n} other control character(s); kept` },
+};
+
+/** One warning per line and kind of quirk, in line order. */
+function reportQuirks(hits: QuirkHit[], lineStarts: number[], file: string, warn: Warn): void {
+  if (hits.length === 0) return;
+  const counts = new Map<number, Map<QuirkKind, number>>();
+  for (const hit of hits) {
+    // The last line start at or before the offset.
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= hit.offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const line = lo + 1;
+    let kinds = counts.get(line);
+    if (!kinds) counts.set(line, (kinds = new Map()));
+    kinds.set(hit.kind, (kinds.get(hit.kind) ?? 0) + 1);
+  }
+  for (const line of [...counts.keys()].sort((a, b) => a - b)) {
+    for (const kind of ['c1', 'replacement', 'nul', 'control'] as const) {
+      const n = counts.get(line)!.get(kind);
+      if (n) warn(QUIRK_TEXT[kind].code, file, line, QUIRK_TEXT[kind].say(n));
+    }
+  }
 }
 
 /** What {@link importSparkToFile} did. */

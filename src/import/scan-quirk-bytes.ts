@@ -1,0 +1,63 @@
+/**
+ * Encoding oddities of the SPARK release (spec §9.6) that the importer keeps byte for byte but
+ * reports: C1 control characters (mojibake: UTF-8 read as Latin-1, then written as UTF-8),
+ * U+FFFD, NUL and other control characters. Works on the raw bytes with native searches, so it
+ * costs almost nothing next to JSON.parse. In JSON text NUL and C0 controls can only appear as
+ * `\u00XX` escapes (at any nesting depth: a nested escape is `\\u00XX`, which contains one);
+ * in plain text (SKILL.md) they appear raw.
+ */
+
+/** What a hit is. */
+export type QuirkKind = 'c1' | 'replacement' | 'nul' | 'control';
+
+/** One quirk at a byte offset. */
+export interface QuirkHit {
+  kind: QuirkKind;
+  offset: number;
+}
+
+const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
+const ESCAPE = Buffer.from('\\u00', 'latin1');
+
+function hexDigit(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  return -1;
+}
+
+/** Tab, newline, carriage return and ESC (ANSI colours in verifier output) are expected. */
+function isExpectedControl(code: number): boolean {
+  return code === 0x09 || code === 0x0a || code === 0x0d || code === 0x1b;
+}
+
+/**
+ * The quirks in `bytes`, in no particular order. `raw` also looks for raw control bytes (plain
+ * text; JSON cannot hold them).
+ */
+export function scanQuirkBytes(bytes: Uint8Array, options: { raw?: boolean } = {}): QuirkHit[] {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hits: QuirkHit[] = [];
+  // U+0080–U+009F are C2 80 … C2 9F in UTF-8.
+  for (let i = buf.indexOf(0xc2); i !== -1; i = buf.indexOf(0xc2, i + 1)) {
+    const next = buf[i + 1];
+    if (next >= 0x80 && next <= 0x9f) hits.push({ kind: 'c1', offset: i });
+  }
+  for (let i = buf.indexOf(REPLACEMENT); i !== -1; i = buf.indexOf(REPLACEMENT, i + 3)) hits.push({ kind: 'replacement', offset: i });
+  for (let i = buf.indexOf(ESCAPE); i !== -1; i = buf.indexOf(ESCAPE, i + 4)) {
+    const high = hexDigit(buf[i + 4]);
+    const low = hexDigit(buf[i + 5]);
+    if (high < 0 || high > 1 || low < 0) continue;
+    const code = high * 16 + low;
+    if (code === 0) hits.push({ kind: 'nul', offset: i });
+    else if (!isExpectedControl(code)) hits.push({ kind: 'control', offset: i });
+  }
+  if (options.raw) {
+    for (let i = 0; i < buf.length; i++) {
+      const byte = buf[i];
+      if (byte >= 0x20 || isExpectedControl(byte)) continue;
+      hits.push({ kind: byte === 0 ? 'nul' : 'control', offset: i });
+    }
+  }
+  return hits;
+}
