@@ -4,9 +4,10 @@ import { validateCommand } from './validate.js';
 import { lintCommand } from './lint.js';
 import { migrateCommand } from './migrate.js';
 import { importCommand } from './import.js';
+import { queryCommand } from './query.js';
 
 /**
  * Every CLI command, in the order `trajkit --help` lists them. Each module is a thin layer
  * over an exported library function; add a new command here and nowhere else.
  */
-export const commands: TrajkitCommand[] = [validateCommand, lintCommand, migrateCommand, importCommand, downloadCommand];
+export const commands: TrajkitCommand[] = [validateCommand, lintCommand, migrateCommand, importCommand, downloadCommand, queryCommand];
