@@ -69,6 +69,7 @@ export function compareTaskSteps(
     if (!standard) {
       out.mismatches.push({ task, step: recorded!.step, field: 'step', recorded: recorded!.step, recomputed: null, reason: 'missing-recomputed' });
       upstream = true;
+      previousTriggerDiffers = true;
       continue;
     }
     if (!recorded) {
@@ -122,7 +123,7 @@ function classify(
   const proxyDiffers = differs.has('proxy_exec') || differs.has('proxy_plan') || differs.has('proxy_oss');
   switch (field) {
     case 'step':
-      return 'value-differs';
+      return context.upstream ? 'follows-upstream-mismatch' : 'value-differs';
     case 'proxy_exec':
     case 'proxy_plan':
     case 'proxy_oss':
@@ -139,7 +140,7 @@ function classify(
       if (differs.has('weighted_pdi') || differs.has('step') || differs.has('weight')) return 'follows-upstream-mismatch';
       return Math.abs(result.weighted_pdi - context.threshold) < 1e-9 ? 'threshold-boundary' : 'value-differs';
     case 'level':
-      return differs.has('triggered') || context.previousTriggerDiffers ? 'follows-upstream-mismatch' : 'value-differs';
+      return differs.has('triggered') || context.previousTriggerDiffers || context.upstream ? 'follows-upstream-mismatch' : 'value-differs';
   }
 }
 
