@@ -55,13 +55,14 @@ export function lintRecord(record: unknown, options: LintRecordOptions = {}): Li
     const extra = record.extra;
     if (!isObject(extra)) return findings;
     if (isObject(extra.adp_details)) {
-      add(planDetails(record, { config, mode: 'values', details: extra.adp_details, basePath: ['extra', 'adp_details'] }).findings);
+      add(planDetails(record, { config, mode: 'values', fixable: true, details: extra.adp_details, basePath: ['extra', 'adp_details'] }).findings);
     }
+    // Root extra becomes details on import only when there is no adp_details.
     const own: Json = {};
     for (const key of Object.keys(extra)) if (!ATIF_ADP_KEYS.has(key)) own[key] = extra[key];
-    add(planDetails(record, { config, mode: 'values', details: own, basePath: ['extra'] }).findings);
+    add(planDetails(record, { config, mode: 'values', fixable: !isObject(extra.adp_details), details: own, basePath: ['extra'] }).findings);
     if (isObject(extra.raw)) {
-      add(planDetails(record, { config, mode: 'values', details: extra.raw, basePath: ['extra', 'raw'] }).findings, 'warn');
+      add(planDetails(record, { config, mode: 'values', fixable: false, details: extra.raw, basePath: ['extra', 'raw'] }).findings, 'warn');
     }
     return findings;
   }

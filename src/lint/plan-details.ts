@@ -64,6 +64,12 @@ export interface PlanOptions {
   details?: unknown;
   /** Path of that map inside the record, for findings; default `['details']`. */
   basePath?: PathSegments;
+  /**
+   * Whether `trajkit migrate` will fix what this map's findings report. Default: true for `adp`;
+   * in `values` mode, true when the map becomes the migrated record's details (ATIF
+   * `extra.adp_details`), false for maps that stay nested (ATIF `extra.raw`).
+   */
+  fixable?: boolean;
 }
 
 interface Candidate {
@@ -86,6 +92,7 @@ export function planDetails(record: Json, options: PlanOptions): DetailsPlan {
   const base = options.basePath ?? ['details'];
   const plan: DetailsPlan = { moves: [], findings: [] };
   if (!isObject(details)) return plan;
+  const fixable = options.fixable ?? mode === 'adp';
 
   const candidates: Candidate[] = [];
   for (const key of Object.keys(details)) {
@@ -110,7 +117,7 @@ export function planDetails(record: Json, options: PlanOptions): DetailsPlan {
       }
       continue;
     }
-    const willMove = mode === 'adp' && config.enabled('promoted-key');
+    const willMove = fixable && config.enabled('promoted-key');
     if (conv.how === 'parsed' && typeof original === 'string' && config.enabled('stringified-value')) {
       plan.findings.push({
         path,
@@ -131,9 +138,10 @@ export function planDetails(record: Json, options: PlanOptions): DetailsPlan {
         fix: `store ${preview(conv.value)}`,
       });
     }
-    if (willMove) candidates.push({ key, path, route, conv, original });
+    if (willMove && mode === 'adp') candidates.push({ key, path, route, conv, original });
   }
   if (candidates.length > 0) planPromoted(record, candidates, config, plan);
+  if (!fixable) for (const f of plan.findings) f.fixed = false;
   return plan;
 }
 

@@ -122,6 +122,7 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
       const summary: FileMigration = { file, records: 0, migrated: 0, failed: 0, withFindings: 0 };
       const writer: RecordWriter = shared ?? (await openRecordWriter(file));
       summary.output = writer.path;
+      let pending: Promise<void> | undefined;
       try {
         for await (const item of readRecords(file, { maxStringLength: options.maxStringLength })) {
           summary.records++;
@@ -146,7 +147,11 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
             // The record was migrated, but something in it needs a person's attention.
             if (report.failures.length < maxFindings) report.failures.push({ ...at, path: problem.path, message: `migrated with a problem: ${problem.message}` });
           }
-          await writer.write(result.record);
+          // One write in flight while the next record is read and migrated: the disk and the
+          // CPU work side by side, and waiting before the next write keeps backpressure.
+          if (pending) await pending;
+          pending = writer.write(result.record);
+          pending.catch(() => {}); // awaited below; this only keeps Node from calling it unhandled meanwhile
           summary.migrated++;
           if (result.findings.length > 0) summary.withFindings++;
           for (const finding of result.findings) {
@@ -162,6 +167,8 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
             options.onProgress({ file, fileIndex, fileCount: files.length, records: report.records + summary.records });
           }
         }
+        if (pending) await pending;
+        pending = undefined;
         if (!shared) {
           // Never rewrite an input that would lose a record.
           if (summary.failed > 0) {
@@ -174,6 +181,7 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
           }
         }
       } catch (error) {
+        await pending?.catch(() => {});
         if (!shared) await writer.abort();
         throw error;
       }
