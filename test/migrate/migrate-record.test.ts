@@ -55,7 +55,7 @@ describe('migrateRecord to 1.6.0', () => {
     const three = migrateRecord(byId('promoted.jsonl')['promoted-3']);
     expect(three.from).toBe('adp@unversioned');
     const r3 = three.record!;
-    expect(r3.content[0]).toEqual({ class_: 'text_observation', content: 'You are a careful shell agent.', name: 'system', source: 'environment' });
+    expect((r3.content as unknown[])[0]).toEqual({ class_: 'text_observation', content: 'You are a careful shell agent.', name: 'system', source: 'environment' });
     expect(r3.content).toHaveLength(5);
     expect(r3.artifacts).toEqual([{ name: 'generated_patch', kind: 'patch', media_type: 'text/x-diff', content: 'diff --git a/x b/x\n' }]);
     expect(r3.provenance).toEqual({ agent: { model: 'gpt-4o' } });
