@@ -17,7 +17,11 @@ export function formatFileLint(summary: FileLint): string {
   const parts = [count(summary.records, 'record')];
   if (summary.unreadable > 0) parts.push(`${summary.unreadable.toLocaleString('en-US')} unreadable`);
   parts.push(count(summary.errors, 'error'), count(summary.warnings, 'warning'));
-  return `${summary.file}: ${parts.join(', ')}${summary.config ? ` (config ${summary.config})` : ''}\n`;
+  const rules = (Object.entries(summary.byRule) as [LintRuleId, number][])
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, n]) => `${id} ×${n.toLocaleString('en-US')}`);
+  const notes = [...rules, ...(summary.config ? [`config ${summary.config}`] : [])];
+  return `${summary.file}: ${parts.join(', ')}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`;
 }
 
 /** Per-rule counts as an aligned table, most frequent first. */

@@ -30,6 +30,8 @@ export interface FileLint {
   unreadable: number;
   errors: number;
   warnings: number;
+  /** Findings per rule in this file. */
+  byRule: Partial<Record<LintRuleId, number>>;
   /** The config file that applied, if any. */
   config?: string;
 }
@@ -109,7 +111,7 @@ export async function* lintFilesStream(paths: string[], options: LintFilesOption
   };
   for (const [fileIndex, { path: file }] of files.entries()) {
     const config = await configFor(file);
-    const summary: FileLint = { file, records: 0, unreadable: 0, errors: 0, warnings: 0 };
+    const summary: FileLint = { file, records: 0, unreadable: 0, errors: 0, warnings: 0, byRule: {} };
     if (config.source) summary.config = config.source;
     const listed: LocatedFinding[] = [];
     let fileFindings = 0;
@@ -126,6 +128,7 @@ export async function* lintFilesStream(paths: string[], options: LintFilesOption
         fileFindings++;
         if (finding.severity === 'error') summary.errors++;
         else summary.warnings++;
+        summary.byRule[finding.rule] = (summary.byRule[finding.rule] ?? 0) + 1;
         const counted = (report.byRule[finding.rule] ??= { severity: lintRules[finding.rule].severity, count: 0 });
         counted.severity = finding.severity;
         counted.count++;

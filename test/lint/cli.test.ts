@@ -39,7 +39,9 @@ describe('trajkit lint (CLI)', () => {
     const { code, stdout } = trajkit('lint', 'fixtures/lint/promoted.jsonl');
     expect(code).toBe(1);
     const text = stdout.split('\n');
-    expect(text[0]).toBe('fixtures/lint/promoted.jsonl: 4 records, 22 errors, 3 warnings');
+    expect(text[0]).toBe(
+      'fixtures/lint/promoted.jsonl: 4 records, 22 errors, 3 warnings (promoted-key ×16, stringified-value ×6, duplicate-concept ×1, stringified-json ×1, quoted-string ×1)',
+    );
     expect(text[1]).toBe('rules:');
     expect(text[2]).toBe('  promoted-key       error  16');
     expect(stdout).toContain(
@@ -65,7 +67,16 @@ describe('trajkit lint (CLI)', () => {
       ['byFile', 'byRule', 'errorCount', 'files', 'findings', 'records', 'truncated', 'unreadable', 'unreadableRecords', 'warningCount'].sort(),
     );
     expect(report).toMatchObject({ files: 1, records: 5, unreadable: 0, errorCount: 8, warningCount: 0, truncated: false });
-    expect(report.byFile).toEqual([{ file: 'fixtures/lint/conflicts.jsonl', records: 5, unreadable: 0, errors: 8, warnings: 0 }]);
+    expect(report.byFile).toEqual([
+      {
+        file: 'fixtures/lint/conflicts.jsonl',
+        records: 5,
+        unreadable: 0,
+        errors: 8,
+        warnings: 0,
+        byRule: { 'conflicting-value': 3, 'unconvertible-value': 3, 'promoted-key': 1, 'system-prompt-duplicated': 1 },
+      },
+    ]);
     expect(report.byRule['conflicting-value']).toEqual({ severity: 'error', count: 3 });
     expect(report.findings[0]).toEqual({
       file: 'fixtures/lint/conflicts.jsonl',
@@ -90,7 +101,15 @@ describe('trajkit lint (CLI)', () => {
   test('a config file next to the data is found and applied; --config overrides it', () => {
     const found = JSON.parse(trajkit('lint', '--json', 'fixtures/lint/with-config').stdout);
     expect(found.byFile).toEqual([
-      { file: 'fixtures/lint/with-config/data.jsonl', records: 1, unreadable: 0, errors: 4, warnings: 0, config: join(ROOT, 'fixtures/lint/with-config/trajkit.config.json') },
+      {
+        file: 'fixtures/lint/with-config/data.jsonl',
+        records: 1,
+        unreadable: 0,
+        errors: 4,
+        warnings: 0,
+        byRule: { 'promoted-key': 3, 'stringified-json': 1 },
+        config: join(ROOT, 'fixtures/lint/with-config/trajkit.config.json'),
+      },
     ]);
     expect(found.findings.map((f: any) => f.path)).toEqual(['details.run_id', 'details.answer', 'details.meta', 'details.split']);
     const config = join(tmp, 'off.json');
