@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
 
 /**
@@ -9,6 +10,7 @@ type ImportFormat = 'spark';
 interface ImportRunOptions {
   revision?: string;
   validate: boolean;
+  threads?: number;
   onWarning?: (line: string) => void;
 }
 
@@ -27,6 +29,7 @@ const IMPORTERS: Record<ImportFormat, (path: string, out: string, options: Impor
     return importSparkToFile(path, out, {
       revision: options.revision,
       validate: options.validate,
+      threads: options.threads,
       onWarning: options.onWarning && ((warning) => options.onWarning!(formatSparkWarning(warning))),
     });
   },
@@ -57,13 +60,18 @@ export const importCommand = defineCommand({
       })
       .option('revision', { type: 'string', describe: 'Dataset revision to record in provenance (default: the Hub snapshot, for hf:// paths)' })
       .option('validate', { type: 'boolean', default: false, describe: 'Validate every record as adp@1.6.0 before writing it' })
+      .option('threads', { type: 'number', describe: 'Worker threads for .jsonl / .jsonl.gz output (default: one per CPU, at most 8; 1 = none)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"tasks","attempts","trajectories","warnings"} as JSON on stdout' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not list warnings on stderr' }),
   run: async (args) => {
     const format = args.format as ImportFormat;
+    if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 1)) {
+      throw new UsageError('--threads must be a whole number, 1 or more');
+    }
     const summary = await IMPORTERS[format](args.path, args.out, {
       revision: args.revision,
       validate: args.validate,
+      threads: args.threads,
       onWarning: args.json || args.quiet ? undefined : (line) => process.stderr.write(`trajkit: warning: ${line}\n`),
     });
     if (args.json) {

@@ -1,21 +1,20 @@
-import { isUtf8 } from 'node:buffer';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
-import { sparkTaskToTrajectories, SPARK_FILES } from '../../converters/spark/import.js';
-import type {
-  JsonObject,
-  SparkEventLine,
-  SparkTaskInput,
-  SparkTrajectory,
-  SparkWarning,
-  SparkWarningCode,
-} from '../../converters/spark/types.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { SPARK_FILES } from '../../converters/spark/import.js';
+import type { SparkTrajectory, SparkWarning, SparkWarningCode } from '../../converters/spark/types.js';
 import { InputError } from '../errors.js';
 import { isHfUri } from '../hub/hf-uri.js';
-import { resolveHfPath } from '../hub/resolve-hf-path.js';
+import { openAtomicFile } from '../io/atomic-file.js';
+import { recordFileType } from '../io/record-format.js';
 import { openRecordWriter, type RecordWriterOptions } from '../io/record-writer.js';
-import { validateRecord } from '../schema/validate-record.js';
-import { scanQuirkBytes, type QuirkHit, type QuirkKind } from './scan-quirk-bytes.js';
+import { convertSparkTask, loadSparkTask, loadSparkValidator, type SparkTaskFolder, type SparkTaskJob } from './spark-task.js';
+import type { SparkWorkerRequest, SparkWorkerResponse } from './spark-worker.js';
+
+export * from './spark-task.js';
 
 /** Options of {@link importSpark} and {@link importSparkToFile}. */
 export interface ImportSparkOptions {
@@ -37,15 +36,6 @@ export type SparkImportItem =
   /** Sent after each task's records: how many attempts it had and how many records came out. */
   | { kind: 'task'; task: string; attempts: number; records: number };
 
-/** A task folder found under the import path. */
-export interface SparkTaskFolder {
-  /** Folder name = task name (spec §1). */
-  task: string;
-  dir: string;
-  /** Which of the three files are present. */
-  files: { trajectory: boolean; attempts: boolean; skill: boolean };
-}
-
 /** Warning codes that mean data was left out or altered (the CLI exits 1 when one occurs). */
 export const LOSSY_SPARK_WARNINGS: ReadonlySet<SparkWarningCode> = new Set([
   'malformed_line',
@@ -55,8 +45,44 @@ export const LOSSY_SPARK_WARNINGS: ReadonlySet<SparkWarningCode> = new Set([
   'invalid_record',
 ]);
 
-const LARGE_LINE_BYTES = 512 * 1024;
 const MAX_DEPTH = 4;
+
+/** Where an import reads from: the local root, the revision and the task folders found there. */
+interface SparkImportPlan {
+  root: string;
+  jobs: SparkTaskJob[];
+  warnings: SparkWarning[];
+}
+
+async function planSparkImport(path: string, options: ImportSparkOptions): Promise<SparkImportPlan> {
+  let root = path;
+  let revision = options.revision;
+  if (isHfUri(path)) {
+    const { resolveHfPath } = await import('../hub/resolve-hf-path.js');
+    const local = await resolveHfPath(path);
+    if (local.length !== 1) {
+      throw new InputError(path, `expected a dataset folder or one task folder, the path matches ${local.length} files`);
+    }
+    root = local[0];
+    // The Hub cache keeps each revision under snapshots/<commit sha>/ (src/hub/cache-layout.ts).
+    revision ??= /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(root)?.[1];
+  }
+  const { folders, warnings } = await findSparkTasks(root);
+  if (folders.length === 0) {
+    throw new InputError(path, `no SPARK task folder found (a folder holding ${Object.values(SPARK_FILES).join(', ')})`);
+  }
+  // Task names must be unique for record ids to be: a second folder with the same name (two
+  // model runs side by side) is named by its path under the import root instead.
+  const seen = new Set<string>();
+  const jobs = folders.map((folder): SparkTaskJob => {
+    let task = folder.task;
+    const duplicate = seen.has(task);
+    if (duplicate) task = relative(root, folder.dir).split(sep).join('/');
+    seen.add(task);
+    return { folder: { ...folder, task }, duplicate, revision, validate: options.validate };
+  });
+  return { root, jobs, warnings };
+}
 
 /**
  * Imports SPARK_PDI_Trajectory (spec: ../shared/spec/spark.md; mapping: docs/spark.md) as ADP
@@ -68,82 +94,22 @@ const MAX_DEPTH = 4;
  * {@link InputError} only when the path itself is unusable (missing, or no task folder in it).
  */
 export async function* importSpark(path: string, options: ImportSparkOptions = {}): AsyncGenerator<SparkImportItem> {
-  let root = path;
-  let revision = options.revision;
-  if (isHfUri(path)) {
-    const local = await resolveHfPath(path);
-    if (local.length !== 1) {
-      throw new InputError(path, `expected a dataset folder or one task folder, the path matches ${local.length} files`);
-    }
-    root = local[0];
-    // The Hub cache keeps each revision under snapshots/<commit sha>/ (src/hub/cache-layout.ts).
-    revision ??= /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(root)?.[1];
-  }
-
-  const { folders, warnings } = await findSparkTasks(root);
-  for (const warning of warnings) yield { kind: 'warning', warning };
-  if (folders.length === 0) {
-    throw new InputError(path, `no SPARK task folder found (a folder holding ${Object.values(SPARK_FILES).join(', ')})`);
-  }
-
-  // Task names must be unique for record ids to be: a second folder with the same name (two
-  // model runs side by side) is named by its path under the import root instead.
-  const seen = new Set<string>();
-  const named = folders.map((folder) => {
-    let task = folder.task;
-    const duplicate = seen.has(task);
-    if (duplicate) task = relative(root, folder.dir).split(sep).join('/');
-    seen.add(task);
-    return { folder: { ...folder, task }, duplicate };
-  });
-  const load = ({ folder, duplicate }: (typeof named)[number]) => {
-    const items: SparkImportItem[] = [];
-    const warn = (code: SparkWarningCode, file: string, line: number | undefined, message: string) => {
-      items.push({ kind: 'warning', warning: { code, task: folder.task, file, ...(line !== undefined && { line }), message } });
-    };
-    if (duplicate) {
-      warn('duplicate_task', '', undefined, `another task folder is also named "${basename(folder.dir)}"; this one is imported as task "${folder.task}"`);
-    }
-    return readSparkTask(folder, warn).then((input) => ({ input, items }));
-  };
-
+  const plan = await planSparkImport(path, options);
+  for (const warning of plan.warnings) yield { kind: 'warning', warning };
+  const { jobs } = plan;
+  const validator = options.validate ? await loadSparkValidator() : undefined;
   // Read the next task while this one is converted and written: file I/O overlaps the CPU work.
-  let next = load(named[0]);
-  for (let index = 0; index < named.length; index++) {
-    const { input, items } = await next;
-    if (index + 1 < named.length) {
-      next = load(named[index + 1]);
+  let next = loadSparkTask(jobs[0]);
+  for (let index = 0; index < jobs.length; index++) {
+    const loaded = await next;
+    if (index + 1 < jobs.length) {
+      next = loadSparkTask(jobs[index + 1]);
       next.catch(() => {}); // surfaced when awaited; a consumer that stops early must not see it unhandled
     }
-    const task = input.task;
-    if (revision !== undefined) input.revision = revision;
-    const conversion = sparkTaskToTrajectories(input);
-    for (const warning of conversion.warnings) items.push({ kind: 'warning', warning });
-    yield* items;
-
-    let written = 0;
-    for (const record of conversion.records) {
-      if (options.validate) {
-        const verdict = validateRecord(record, 'adp@1.6.0');
-        if (!verdict.valid) {
-          const first = verdict.issues.find((i) => i.severity === 'error')!;
-          yield {
-            kind: 'warning',
-            warning: {
-              code: 'invalid_record',
-              task,
-              file: record.provenance.source_file ?? '',
-              ...(record.provenance.line !== undefined && { line: record.provenance.line }),
-              message: `${record.id} is not valid ADP 1.6.0 (${verdict.issues.length} issue(s); first: ${first.path || '(root)'}: ${first.message}); left out`,
-            },
-          };
-          continue;
-        }
-      }
-      written++;
-      yield { kind: 'record', record };
-    }
-    yield { kind: 'task', task, attempts: conversion.attempts, records: written };
+    const result = convertSparkTask(loaded, validator);
+    for (const warning of result.warnings) yield { kind: 'warning', warning };
+    for (const record of result.records) yield { kind: 'record', record };
+    yield { kind: 'task', task: result.task, attempts: result.attempts, records: result.records.length };
   }
 }
 
@@ -198,165 +164,6 @@ async function visit(dir: string, depth: number, folders: SparkTaskFolder[], war
   for (const name of subdirs) await visit(join(dir, name), depth + 1, folders, warnings, root);
 }
 
-type Warn = (code: SparkWarningCode, file: string, line: number | undefined, message: string) => void;
-
-/**
- * Reads one task folder into the converter's input, reporting (never throwing on) malformed
- * lines, unreadable files and encoding quirks.
- */
-export async function readSparkTask(folder: SparkTaskFolder, warn: Warn): Promise<SparkTaskInput> {
-  const input: SparkTaskInput = { task: folder.task };
-  const { trajectory, attempts, skill } = folder.files;
-  if (!trajectory) {
-    warn(
-      'missing_file',
-      SPARK_FILES.trajectory,
-      undefined,
-      attempts
-        ? 'no trajectory.jsonl (large files are missing from some copies): attempts imported from attempts.json only, without interaction content'
-        : 'no trajectory.jsonl',
-    );
-  }
-  if (!attempts) {
-    warn('missing_file', SPARK_FILES.attempts, undefined, trajectory ? 'no attempts.json (a cancelled run writes none): attempts imported from trajectory.jsonl only' : 'no attempts.json');
-  }
-
-  if (trajectory) input.events = await readTrajectory(join(folder.dir, SPARK_FILES.trajectory), warn);
-  if (attempts) {
-    const bytes = await readBytes(join(folder.dir, SPARK_FILES.attempts), SPARK_FILES.attempts, warn);
-    if (bytes !== undefined) {
-      const text = decodeWhole(bytes, SPARK_FILES.attempts, warn);
-      const hits = scanQuirkBytes(bytes);
-      if (hits.length > 0) reportQuirks(hits, lineStartsOf(bytes), SPARK_FILES.attempts, warn);
-      const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-      if (body !== text) warn('malformed_file', SPARK_FILES.attempts, 1, 'starts with a byte-order mark; ignored');
-      try {
-        const value: unknown = JSON.parse(body);
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) input.attemptsJson = value as JsonObject;
-        else warn('malformed_file', SPARK_FILES.attempts, 1, 'is not a JSON object; not imported');
-      } catch (error) {
-        const message = (error as Error).message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        warn('malformed_file', SPARK_FILES.attempts, position === undefined ? undefined : lineAt(body, Number(position)), `is not valid JSON (${message}); not imported`);
-      }
-    }
-  }
-  if (skill) {
-    const bytes = await readBytes(join(folder.dir, SPARK_FILES.skill), SPARK_FILES.skill, warn);
-    if (bytes !== undefined) {
-      const hits = scanQuirkBytes(bytes, { raw: true });
-      if (hits.length > 0) reportQuirks(hits, lineStartsOf(bytes), SPARK_FILES.skill, warn);
-      input.skillMd = decodeWhole(bytes, SPARK_FILES.skill, warn);
-    }
-  }
-  return input;
-}
-
-async function readTrajectory(file: string, warn: Warn): Promise<SparkEventLine[]> {
-  const F = SPARK_FILES.trajectory;
-  // A task's trajectory is a few MB at most (spec §9.5); reading it whole lets the quirk scan
-  // run on bytes with native searches instead of a regex over every decoded line.
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    warn('unreadable_file', F, undefined, `could not be read (${(error as Error).message}); not imported`);
-    return [];
-  }
-  const events: SparkEventLine[] = [];
-  const lineStarts: number[] = [];
-  for (let start = 0, lineNumber = 1; start < bytes.length; lineNumber++) {
-    let end = bytes.indexOf(10, start);
-    if (end === -1) end = bytes.length;
-    lineStarts.push(start);
-    const line = bytes.subarray(start, end);
-    start = end + 1;
-    const text = line.toString('utf8');
-    if (text.trim().length === 0) {
-      warn('blank_line', F, lineNumber, 'blank line; skipped');
-      continue;
-    }
-    if (!isUtf8(line)) warn('invalid_utf8', F, lineNumber, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
-    if (line.length > LARGE_LINE_BYTES) {
-      warn('large_line', F, lineNumber, `line of ${(line.length / 1024 / 1024).toFixed(2)} MB; imported whole`);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      warn('malformed_line', F, lineNumber, `not valid JSON (${(error as Error).message}); line skipped, the rest of the task imports`);
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      warn('malformed_line', F, lineNumber, `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}); line skipped`);
-      continue;
-    }
-    events.push({ line: lineNumber, event: value as JsonObject });
-  }
-  reportQuirks(scanQuirkBytes(bytes), lineStarts, F, warn);
-  return events;
-}
-
-async function readBytes(file: string, name: string, warn: Warn): Promise<Buffer | undefined> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    warn('unreadable_file', name, undefined, `could not be read (${(error as Error).message}); not imported`);
-    return undefined;
-  }
-}
-
-function decodeWhole(bytes: Buffer, name: string, warn: Warn): string {
-  if (!isUtf8(bytes)) warn('invalid_utf8', name, undefined, 'bytes that are not valid UTF-8; decoded with U+FFFD replacements');
-  return bytes.toString('utf8');
-}
-
-/** The 1-based line of character `index` in `text`. */
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-function lineStartsOf(bytes: Buffer): number[] {
-  const starts = [0];
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-const QUIRK_TEXT: Record<QuirkKind, { code: SparkWarningCode; say: (n: number) => string }> = {
-  c1: { code: 'mojibake', say: (n) => `${n} C1 control character(s) U+0080–U+009F (mojibake: UTF-8 decoded as Latin-1); kept exactly as read` },
-  replacement: { code: 'replacement_char', say: (n) => `${n} U+FFFD replacement character(s) (bytes lost before the release); kept` },
-  nul: { code: 'nul_char', say: (n) => `${n} NUL character(s) (\\u0000, also inside the nested Codex JSON); kept — unsafe for C strings and PostgreSQL text` },
-  control: { code: 'control_char', say: (n) => `${n} other control character(s); kept` },
-};
-
-/** One warning per line and kind of quirk, in line order. */
-function reportQuirks(hits: QuirkHit[], lineStarts: number[], file: string, warn: Warn): void {
-  if (hits.length === 0) return;
-  const counts = new Map<number, Map<QuirkKind, number>>();
-  for (const hit of hits) {
-    // The last line start at or before the offset.
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= hit.offset) lo = mid;
-      else hi = mid - 1;
-    }
-    const line = lo + 1;
-    let kinds = counts.get(line);
-    if (!kinds) counts.set(line, (kinds = new Map()));
-    kinds.set(hit.kind, (kinds.get(hit.kind) ?? 0) + 1);
-  }
-  for (const line of [...counts.keys()].sort((a, b) => a - b)) {
-    for (const kind of ['c1', 'replacement', 'nul', 'control'] as const) {
-      const n = counts.get(line)!.get(kind);
-      if (n) warn(QUIRK_TEXT[kind].code, file, line, QUIRK_TEXT[kind].say(n));
-    }
-  }
-}
-
 /** What {@link importSparkToFile} did. */
 export interface ImportSparkSummary {
   /** Task folders imported. */
@@ -388,16 +195,31 @@ export const SPARK_PARQUET_COLUMNS: Record<string, string> = {
   details: 'JSON',
 };
 
+/** Options of {@link importSparkToFile}. */
+export interface ImportSparkToFileOptions extends ImportSparkOptions {
+  /** Sees each warning as soon as its task is written (the CLI prints them). */
+  onWarning?: (warning: SparkWarning) => void;
+  /** Passed to `openRecordWriter` (Parquet settings and the like). */
+  writer?: RecordWriterOptions;
+  /**
+   * Worker threads for JSON Lines output (`.jsonl`, `.jsonl.gz`): tasks are converted and
+   * serialised in parallel and written in order, so the file is the same as with one thread.
+   * Default: the machine's available parallelism (capped at 8); 1 = convert on this thread.
+   * Other formats always use this thread.
+   */
+  threads?: number;
+}
+
 /**
  * {@link importSpark} into one file (`.jsonl`, `.jsonl.gz`, `.json` or `.parquet`), written
- * atomically: nothing appears at `out` unless the whole import succeeded. `onWarning` sees each
- * warning as it happens (the CLI prints them).
+ * atomically: nothing appears at `out` unless the whole import succeeded.
  */
-export async function importSparkToFile(
-  path: string,
-  out: string,
-  options: ImportSparkOptions & { onWarning?: (warning: SparkWarning) => void; writer?: RecordWriterOptions } = {},
-): Promise<ImportSparkSummary> {
+export async function importSparkToFile(path: string, out: string, options: ImportSparkToFileOptions = {}): Promise<ImportSparkSummary> {
+  const type = recordFileType(out);
+  const threads = Math.min(options.threads ?? availableParallelism(), 8);
+  if (type?.format === 'jsonl' && options.writer === undefined && threads > 1 && existsSync(WORKER_FILE)) {
+    return importSparkParallel(path, out, type.gzip, threads, options);
+  }
   const writer = await openRecordWriter(out, { columns: SPARK_PARQUET_COLUMNS, ...options.writer });
   const summary: ImportSparkSummary = { tasks: 0, attempts: 0, trajectories: 0, warnings: [], lossy: false };
   try {
@@ -406,9 +228,7 @@ export async function importSparkToFile(
         await writer.write(item.record);
         summary.trajectories++;
       } else if (item.kind === 'warning') {
-        summary.warnings.push(item.warning);
-        if (LOSSY_SPARK_WARNINGS.has(item.warning.code)) summary.lossy = true;
-        options.onWarning?.(item.warning);
+        note(summary, item.warning, options);
       } else {
         summary.tasks++;
         summary.attempts += item.attempts;
@@ -418,6 +238,101 @@ export async function importSparkToFile(
   } catch (error) {
     await writer.abort();
     throw error;
+  }
+  return summary;
+}
+
+function note(summary: ImportSparkSummary, warning: SparkWarning, options: ImportSparkToFileOptions): void {
+  summary.warnings.push(warning);
+  if (LOSSY_SPARK_WARNINGS.has(warning.code)) summary.lossy = true;
+  options.onWarning?.(warning);
+}
+
+// Compiled next to this module; absent when the sources run untranspiled (then: one thread).
+const WORKER_FILE = fileURLToPath(new URL('./spark-worker.js', import.meta.url));
+
+/**
+ * JSON Lines output with a pool of workers: each converts whole tasks and sends back their
+ * serialised lines; this thread only writes them, in task order. At most two tasks per worker
+ * are in flight, so memory stays bounded.
+ */
+async function importSparkParallel(
+  path: string,
+  out: string,
+  gzip: boolean,
+  threads: number,
+  options: ImportSparkToFileOptions,
+): Promise<ImportSparkSummary> {
+  const plan = await planSparkImport(path, options);
+  const summary: ImportSparkSummary = { tasks: 0, attempts: 0, trajectories: 0, warnings: [], lossy: false };
+  for (const warning of plan.warnings) note(summary, warning, options);
+  const { jobs } = plan;
+  const file = openAtomicFile(out, { gzip });
+  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(WORKER_FILE));
+  const results = new Map<number, SparkWorkerResponse>();
+  let dispatched = 0;
+  let written = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const dispatch = (worker: Worker) => {
+    if (failure || dispatched >= jobs.length || dispatched - written >= workers.length * 2) return false;
+    const request: SparkWorkerRequest = { index: dispatched, job: jobs[dispatched] };
+    dispatched++;
+    worker.postMessage(request);
+    return true;
+  };
+  const idle = new Set<Worker>();
+  let closing = false;
+  for (const worker of workers) {
+    worker.on('message', (response: SparkWorkerResponse) => {
+      results.set(response.index, response);
+      if (!dispatch(worker)) idle.add(worker);
+      notify();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
+    worker.on('exit', (code) => {
+      if (closing) return;
+      failure ??= new Error(`an import worker stopped unexpectedly (exit code ${code})`);
+      notify();
+    });
+    if (!dispatch(worker)) idle.add(worker);
+  }
+  try {
+    while (written < jobs.length) {
+      const response = results.get(written);
+      if (failure) throw failure;
+      if (!response) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      results.delete(written);
+      written++;
+      for (const worker of [...idle]) if (dispatch(worker)) idle.delete(worker);
+      if (!response.ok) {
+        const error = new Error(`${jobs[response.index].folder.task}: ${response.message}`);
+        if (response.stack) error.stack = response.stack;
+        throw error;
+      }
+      for (const warning of response.warnings) note(summary, warning, options);
+      if (response.bytes.byteLength > 0) await file.write(response.bytes);
+      summary.tasks++;
+      summary.attempts += response.attempts;
+      summary.trajectories += response.records;
+    }
+    await file.commit();
+  } catch (error) {
+    await file.abort();
+    throw error;
+  } finally {
+    closing = true;
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
   return summary;
 }
