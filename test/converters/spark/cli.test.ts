@@ -54,7 +54,23 @@ describe('trajkit import spark (CLI)', () => {
     expect(existsSync(out)).toBe(true);
   });
 
+  it('writes the same bytes and warnings with worker threads as on one thread', () => {
+    for (const source of [FIXTURES, join(ROOT, '..', 'shared', 'data', 'spark')]) {
+      const pooled = join(tmp, 'pooled.jsonl');
+      const single = join(tmp, 'single.jsonl');
+      const a = trajkit('import', 'spark', source, '--out', pooled, '--json', '--threads', '2');
+      const b = trajkit('import', 'spark', source, '--out', single, '--json', '--threads', '1');
+      expect(a.code).toBe(b.code);
+      expect(a.stdout).toBe(b.stdout);
+      expect(readFileSync(pooled).equals(readFileSync(single))).toBe(true);
+    }
+  });
+
   it('gives one-line errors and exit 2 for usage and path problems', () => {
+    const threads = trajkit('import', 'spark', FIXTURES, '--out', join(tmp, 'x.jsonl'), '--threads', '0');
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toBe('trajkit: --threads must be a whole number, 1 or more\n');
+
     const missing = trajkit('import', 'spark', join(tmp, 'nope'), '--out', join(tmp, 'x.jsonl'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`trajkit: ${join(tmp, 'nope')}: no such file or folder\n`);
