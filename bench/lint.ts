@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { readLines } from '../src/io/read-lines.js';
 import { lintFiles } from '../src/lint/lint-files.js';
 import { migrateFiles } from '../src/migrate/migrate-files.js';
 import type { Benchmark, BenchContext } from './benchmark.js';
-import { generateAdpJsonl } from './validate.js';
+import { generateAdpJsonl, validateBenchmark } from './validate.js';
 
 /**
  * `lint` and `migrate` (to 1.6.0, output written) on the validate benchmark's generated corpus
@@ -20,20 +19,8 @@ export const lintBenchmark: Benchmark = {
     const { bytes, records } = await generateAdpJsonl(file, sizeMB * 1024 * 1024, options);
     return { file, bytes, records, out: join(dir, 'migrated-1.6.0.jsonl') };
   },
-  baseline: {
-    name: 'lines+parse',
-    run: async (context) => {
-      let records = 0;
-      let bytes = 0;
-      for await (const line of readLines(fileOf(context))) {
-        bytes += line.byteLength + 1;
-        if (line.text.length === 0) continue;
-        JSON.parse(line.text);
-        records++;
-      }
-      return { bytes, records };
-    },
-  },
+  // The same reference as validate's: read the lines and JSON.parse them.
+  baseline: validateBenchmark.baseline,
   jobs: [
     {
       name: 'lint',

@@ -1,9 +1,8 @@
 import { backfillToolCallIds } from '../../src/schema/tool-call-links.js';
 import { ToolSpec } from '../../src/schema/tool-spec.js';
+import { asJsonObject, type JsonObject } from '../../src/schema/json-object.js';
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isJsonObject = (value: unknown): value is JsonObject => asJsonObject(value) !== undefined;
 
 /** Something the import could not carry over exactly, or could not do at all. */
 export interface AtifImportIssue {
@@ -15,7 +14,7 @@ export interface AtifImportIssue {
 /** The result of importing one ATIF record. */
 export interface AtifImportResult {
   /** A trajkit 1.6.0 record; absent when `errors` says why it could not be built. */
-  record?: Json;
+  record?: JsonObject;
   /** What was moved somewhere unusual or has no ADP home (kept under provenance.extra.atif). */
   warnings: AtifImportIssue[];
   errors: AtifImportIssue[];
@@ -52,29 +51,29 @@ const OBSERVATION_CLASSES = new Set(['text_observation', 'image_observation', 'w
 export function importAtifRecord(atif: unknown): AtifImportResult {
   const warnings: AtifImportIssue[] = [];
   const errors: AtifImportIssue[] = [];
-  if (!isObject(atif)) return { warnings, errors: [{ path: '', message: 'an ATIF record must be a JSON object' }] };
+  if (!isJsonObject(atif)) return { warnings, errors: [{ path: '', message: 'an ATIF record must be a JSON object' }] };
   const id = typeof atif.trajectory_id === 'string' ? atif.trajectory_id : typeof atif.session_id === 'string' ? atif.session_id : undefined;
   if (id === undefined) errors.push({ path: '', message: 'neither trajectory_id nor session_id is set, so the ADP record has no id' });
   if (!Array.isArray(atif.steps)) errors.push({ path: 'steps', message: 'steps must be an array' });
   if (errors.length > 0) return { warnings, errors };
 
-  const kept: Json = {};
+  const kept: JsonObject = {};
   const keep = (path: string, what: string, value: unknown, store: (v: unknown) => void) => {
     store(value);
     warnings.push({ path, message: `${what} has no ADP home; kept under provenance.extra.atif` });
   };
 
-  const content: Json[] = [];
-  const stepsKept: Json = {};
+  const content: JsonObject[] = [];
+  const stepsKept: JsonObject = {};
   (atif.steps as unknown[]).forEach((step, i) => {
     const path = `steps[${i}]`;
-    if (!isObject(step)) {
+    if (!isJsonObject(step)) {
       errors.push({ path, message: 'a step must be an object' });
       return;
     }
-    const leftovers: Json = {};
+    const leftovers: JsonObject = {};
     for (const key of Object.keys(step)) if (!STEP_KEYS_USED.has(key)) leftovers[key] = step[key];
-    const stepExtra = isObject(step.extra) ? step.extra : {};
+    const stepExtra = isJsonObject(step.extra) ? step.extra : {};
     const extraLeft = pick(stepExtra, (k) => !STEP_EXTRA_USED.has(k));
     if (extraLeft) leftovers.extra = extraLeft;
     content.push(...stepItems(step, path, leftovers, warnings));
@@ -85,9 +84,9 @@ export function importAtifRecord(atif: unknown): AtifImportResult {
     keep('steps', `per-step fields (${summariseKeys(stepsKept)})`, stepsKept, (v) => (kept.steps = v));
   }
 
-  const extra = isObject(atif.extra) ? atif.extra : {};
-  let details: Json;
-  if (isObject(extra.adp_details)) {
+  const extra = isJsonObject(atif.extra) ? atif.extra : {};
+  let details: JsonObject;
+  if (isJsonObject(extra.adp_details)) {
     details = { ...extra.adp_details };
     const rest = pick(extra, (k) => !ADP_CONVENTION_KEYS.has(k));
     if (rest) keep('extra', 'root extra keys beside adp_details', rest, (v) => (kept.extra = v));
@@ -95,24 +94,24 @@ export function importAtifRecord(atif: unknown): AtifImportResult {
     details = pick(extra, (k) => !ADP_CONVENTION_KEYS.has(k)) ?? {};
   }
 
-  let record: Json = { schema_version: '1.6.0', id, content };
-  record = backfillToolCallIds(record as Json & { content: unknown[] });
+  let record: JsonObject = { schema_version: '1.6.0', id, content };
+  record = backfillToolCallIds(record as JsonObject & { content: unknown[] });
   if (Array.isArray(extra.adp_available_apis)) record.available_custom_tools = extra.adp_available_apis;
   const languages = [
-    ...new Set((record.content as Json[]).filter((c) => c.class_ === 'code_action').map((c) => String(c.language))),
+    ...new Set((record.content as JsonObject[]).filter((c) => c.class_ === 'code_action').map((c) => String(c.language))),
   ].sort();
   if (languages.length > 0) record.available_code_languages = languages;
   record.details = details;
 
-  const provenance: Json = {};
-  const agent = isObject(atif.agent) ? atif.agent : undefined;
+  const provenance: JsonObject = {};
+  const agent = isJsonObject(atif.agent) ? atif.agent : undefined;
   // `{name: "adp", version: <ADP schema version>}` marks ADP's own adapter, not an agent.
   if (agent && agent.name !== 'adp') {
-    const info: Json = {};
+    const info: JsonObject = {};
     if (typeof agent.name === 'string') info.name = agent.name;
     if (typeof agent.version === 'string') info.version = agent.version;
     if (typeof agent.model_name === 'string') info.model = agent.model_name;
-    if (isObject(agent.extra)) info.extra = agent.extra;
+    if (isJsonObject(agent.extra)) info.extra = agent.extra;
     if (Object.keys(info).length > 0) provenance.agent = info;
   }
   if (agent && Array.isArray(agent.tool_definitions) && agent.tool_definitions.length > 0) {
@@ -122,9 +121,9 @@ export function importAtifRecord(atif: unknown): AtifImportResult {
   for (const key of ['notes', 'continued_trajectory_ref', 'subagent_trajectories'] as const) {
     if (atif[key] !== undefined) keep(key, key, atif[key], (v) => (kept[key] = v));
   }
-  if (isObject(atif.final_metrics)) {
-    const outcome: Json = {};
-    const other: Json = {};
+  if (isJsonObject(atif.final_metrics)) {
+    const outcome: JsonObject = {};
+    const other: JsonObject = {};
     for (const [key, value] of Object.entries(atif.final_metrics)) {
       if (key === 'reward' && typeof value === 'number') outcome.reward = value;
       else other[key] = value;
@@ -138,15 +137,15 @@ export function importAtifRecord(atif: unknown): AtifImportResult {
 }
 
 /** The ADP items of one step, in order. */
-function stepItems(step: Json, path: string, leftovers: Json, warnings: AtifImportIssue[]): Json[] {
-  const extra = isObject(step.extra) ? step.extra : {};
+function stepItems(step: JsonObject, path: string, leftovers: JsonObject, warnings: AtifImportIssue[]): JsonObject[] {
+  const extra = isJsonObject(step.extra) ? step.extra : {};
   const message = flatten(step.message ?? '');
-  const results = isObject(step.observation) && Array.isArray(step.observation.results) ? step.observation.results : [];
-  const observationExtra = isObject(step.observation) ? pick(step.observation, (k) => k !== 'results') : undefined;
+  const results = isJsonObject(step.observation) && Array.isArray(step.observation.results) ? step.observation.results : [];
+  const observationExtra = isJsonObject(step.observation) ? pick(step.observation, (k) => k !== 'results') : undefined;
   if (observationExtra) leftovers.observation = observationExtra;
   const calls = Array.isArray(step.tool_calls) ? step.tool_calls : [];
-  const items: Json[] = [];
-  const withReward = (item: Json) => {
+  const items: JsonObject[] = [];
+  const withReward = (item: JsonObject) => {
     if (typeof extra.reward === 'number') item.reward = extra.reward;
     return item;
   };
@@ -163,7 +162,7 @@ function stepItems(step: Json, path: string, leftovers: Json, warnings: AtifImpo
         items.push(withReward(observationFromMessage(step.message, typeof extra.adp_source === 'string' ? extra.adp_source : 'agent')));
       }
     } else {
-      const action: Json = { class_: 'message_action', content: message, description: typeof extra.description === 'string' ? extra.description : null };
+      const action: JsonObject = { class_: 'message_action', content: message, description: typeof extra.description === 'string' ? extra.description : null };
       if (typeof step.reasoning_content === 'string') action.reasoning_content = step.reasoning_content;
       items.push(withReward(action));
     }
@@ -171,14 +170,14 @@ function stepItems(step: Json, path: string, leftovers: Json, warnings: AtifImpo
 
   const used = new Set<number>();
   calls.forEach((call, c) => {
-    if (!isObject(call)) {
+    if (!isJsonObject(call)) {
       warnings.push({ path: `${path}.tool_calls[${c}]`, message: 'not an object; skipped' });
       return;
     }
     const action = actionFromCall(call);
     // ADP rule 5: an action id needs exactly one observation; ATIF calls without a result in their
     // step get none (backfill then links the next observation, as ADP's converters did).
-    const answered = results.some((r) => isObject(r) && r.source_call_id !== undefined && r.source_call_id === call.tool_call_id);
+    const answered = results.some((r) => isJsonObject(r) && r.source_call_id !== undefined && r.source_call_id === call.tool_call_id);
     if (!answered && 'tool_call_id' in action) {
       delete action.tool_call_id;
       ((leftovers.unanswered_call_ids ??= []) as unknown[]).push(call.tool_call_id);
@@ -188,18 +187,18 @@ function stepItems(step: Json, path: string, leftovers: Json, warnings: AtifImpo
       if (typeof step.reasoning_content === 'string') action.reasoning_content = step.reasoning_content;
       withReward(action);
     }
-    const callExtra = isObject(call.extra) ? pick(call.extra, (k) => !CALL_EXTRA_USED.has(k)) : undefined;
-    if (callExtra) ((leftovers.tool_calls ??= {}) as Json)[String(call.tool_call_id ?? c)] = callExtra;
+    const callExtra = isJsonObject(call.extra) ? pick(call.extra, (k) => !CALL_EXTRA_USED.has(k)) : undefined;
+    if (callExtra) ((leftovers.tool_calls ??= {}) as JsonObject)[String(call.tool_call_id ?? c)] = callExtra;
     items.push(action);
     results.forEach((result, r) => {
-      if (used.has(r) || !isObject(result) || result.source_call_id === undefined || result.source_call_id !== call.tool_call_id) return;
+      if (used.has(r) || !isJsonObject(result) || result.source_call_id === undefined || result.source_call_id !== call.tool_call_id) return;
       used.add(r);
       items.push(observationFromResult(result, `${path}.observation.results[${r}]`, leftovers));
     });
   });
   results.forEach((result, r) => {
     if (used.has(r)) return;
-    if (!isObject(result)) {
+    if (!isJsonObject(result)) {
       warnings.push({ path: `${path}.observation.results[${r}]`, message: 'not an object; skipped' });
       return;
     }
@@ -211,10 +210,10 @@ function stepItems(step: Json, path: string, leftovers: Json, warnings: AtifImpo
   return items;
 }
 
-function actionFromCall(call: Json): Json {
+function actionFromCall(call: JsonObject): JsonObject {
   const name = String(call.function_name ?? '');
-  const args = isObject(call.arguments) ? call.arguments : {};
-  const extra = isObject(call.extra) ? call.extra : {};
+  const args = isJsonObject(call.arguments) ? call.arguments : {};
+  const extra = isJsonObject(call.extra) ? call.extra : {};
   const id = typeof call.tool_call_id === 'string' ? { tool_call_id: call.tool_call_id } : {};
   const only = (key: string) => Object.keys(args).length === 1 && typeof args[key] === 'string';
   const language = typeof extra.language === 'string' ? extra.language : undefined;
@@ -230,15 +229,15 @@ function actionFromCall(call: Json): Json {
   return { ...id, class_: 'api_action', function: name, kwargs: args, description: null };
 }
 
-function observationFromResult(result: Json, path: string, leftovers: Json): Json {
-  const extra = isObject(result.extra) ? result.extra : {};
+function observationFromResult(result: JsonObject, path: string, leftovers: JsonObject): JsonObject {
+  const extra = isJsonObject(result.extra) ? result.extra : {};
   const source = typeof extra.adp_source === 'string' ? extra.adp_source : 'environment';
   const id = typeof result.source_call_id === 'string' ? { tool_call_id: result.source_call_id } : {};
   const rest = pick(extra, (k) => !RESULT_EXTRA_USED.has(k));
   const other = pick(result, (k) => k !== 'source_call_id' && k !== 'content' && k !== 'extra');
-  if (rest || other) ((leftovers.results ??= {}) as Json)[path.slice(path.lastIndexOf('[') + 1, -1)] = { ...other, ...(rest ? { extra: rest } : {}) };
-  let item: Json;
-  if (isObject(extra.web)) {
+  if (rest || other) ((leftovers.results ??= {}) as JsonObject)[path.slice(path.lastIndexOf('[') + 1, -1)] = { ...other, ...(rest ? { extra: rest } : {}) };
+  let item: JsonObject;
+  if (isJsonObject(extra.web)) {
     const web = extra.web;
     item = {
       ...id,
@@ -257,11 +256,11 @@ function observationFromResult(result: Json, path: string, leftovers: Json): Jso
 }
 
 /** A text observation, or an image observation when the message is a single image part. */
-function observationFromMessage(message: unknown, source: string): Json {
-  if (Array.isArray(message) && message.length === 1 && isObject(message[0]) && message[0].type === 'image') {
+function observationFromMessage(message: unknown, source: string): JsonObject {
+  if (Array.isArray(message) && message.length === 1 && isJsonObject(message[0]) && message[0].type === 'image') {
     const part = message[0];
-    const imageSource = isObject(part.source) ? part.source : {};
-    const annotations = isObject(part.extra) && 'annotations' in part.extra ? part.extra.annotations : null;
+    const imageSource = isJsonObject(part.source) ? part.source : {};
+    const annotations = isJsonObject(part.extra) && 'annotations' in part.extra ? part.extra.annotations : null;
     return { class_: 'image_observation', content: String(imageSource.path ?? ''), annotations, source };
   }
   return { class_: 'text_observation', content: flatten(message), name: null, source };
@@ -273,15 +272,15 @@ function flatten(message: unknown): string {
   if (!Array.isArray(message)) return '';
   return message
     .map((part) => {
-      if (!isObject(part)) return '';
-      if (part.type === 'image') return `[Image: ${isObject(part.source) ? String(part.source.path ?? '') : ''}]`;
+      if (!isJsonObject(part)) return '';
+      if (part.type === 'image') return `[Image: ${isJsonObject(part.source) ? String(part.source.path ?? '') : ''}]`;
       return typeof part.text === 'string' ? part.text : '';
     })
     .join('\n');
 }
 
-function pick(object: Json, keep: (key: string) => boolean): Json | undefined {
-  let out: Json | undefined;
+function pick(object: JsonObject, keep: (key: string) => boolean): JsonObject | undefined {
+  let out: JsonObject | undefined;
   for (const key of Object.keys(object)) {
     if (!keep(key)) continue;
     out ??= {};
@@ -290,8 +289,8 @@ function pick(object: Json, keep: (key: string) => boolean): Json | undefined {
   return out;
 }
 
-function summariseKeys(steps: Json): string {
+function summariseKeys(steps: JsonObject): string {
   const keys = new Set<string>();
-  for (const value of Object.values(steps)) if (isObject(value)) for (const k of Object.keys(value)) keys.add(k);
+  for (const value of Object.values(steps)) if (isJsonObject(value)) for (const k of Object.keys(value)) keys.add(k);
   return [...keys].sort().join(', ');
 }

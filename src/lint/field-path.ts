@@ -1,3 +1,5 @@
+import { isJsonObject, type JsonObject } from './is-json-object.js';
+
 /**
  * The field paths written in `details_origin[].field`, parsed. Besides dot paths into the typed
  * objects (`provenance.split`, `provenance.agent.model`, `outcome.extra.<key>`), a path can name
@@ -45,17 +47,13 @@ export function parseFieldRef(field: string): FieldRef | undefined {
   return { type: 'object', root: root as 'provenance' | 'outcome' | 'task', path };
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The value a field path points at in `record`, or undefined. */
-export function getFieldValue(record: Json, ref: FieldRef): unknown {
+export function getFieldValue(record: JsonObject, ref: FieldRef): unknown {
   switch (ref.type) {
     case 'object': {
       let current: unknown = record[ref.root];
       for (const segment of ref.path) {
-        if (!isObject(current)) return undefined;
+        if (!isJsonObject(current)) return undefined;
         current = current[segment];
       }
       return current;
@@ -65,16 +63,16 @@ export function getFieldValue(record: Json, ref: FieldRef): unknown {
     case 'artifact': {
       const artifacts = record.artifacts;
       if (!Array.isArray(artifacts)) return undefined;
-      const found = artifacts.find((a) => isObject(a) && a.name === ref.name) as Json | undefined;
+      const found = artifacts.find((a) => isJsonObject(a) && a.name === ref.name) as JsonObject | undefined;
       return found?.content;
     }
     case 'content': {
       const content = record.content;
       const item = Array.isArray(content) ? content[ref.index] : undefined;
-      return isObject(item) ? item.content : undefined;
+      return isJsonObject(item) ? item.content : undefined;
     }
     case 'details':
-      return isObject(record.details) ? record.details[ref.key] : undefined;
+      return isJsonObject(record.details) ? record.details[ref.key] : undefined;
   }
 }
 
@@ -82,12 +80,12 @@ export function getFieldValue(record: Json, ref: FieldRef): unknown {
  * Sets a typed-object path (`provenance.agent.model`) on `record`, copying each object on the
  * way so the caller's input is never mutated.
  */
-export function setObjectPath(record: Json, root: string, path: readonly string[], value: unknown): void {
-  const top: Json = isObject(record[root]) ? { ...(record[root] as Json) } : {};
+export function setObjectPath(record: JsonObject, root: string, path: readonly string[], value: unknown): void {
+  const top: JsonObject = isJsonObject(record[root]) ? { ...(record[root] as JsonObject) } : {};
   record[root] = top;
   let current = top;
   for (let i = 0; i < path.length - 1; i++) {
-    const next: Json = isObject(current[path[i]]) ? { ...(current[path[i]] as Json) } : {};
+    const next: JsonObject = isJsonObject(current[path[i]]) ? { ...(current[path[i]] as JsonObject) } : {};
     current[path[i]] = next;
     current = next;
   }
@@ -98,12 +96,12 @@ export function setObjectPath(record: Json, root: string, path: readonly string[
  * Deletes a typed-object path and prunes objects left empty (an empty `provenance` disappears),
  * copying on the way like {@link setObjectPath}.
  */
-export function deleteObjectPath(record: Json, root: string, path: readonly string[]): void {
-  if (!isObject(record[root])) return;
-  const chain: Json[] = [{ ...(record[root] as Json) }];
+export function deleteObjectPath(record: JsonObject, root: string, path: readonly string[]): void {
+  if (!isJsonObject(record[root])) return;
+  const chain: JsonObject[] = [{ ...(record[root] as JsonObject) }];
   for (let i = 0; i < path.length - 1; i++) {
     const next = chain[i][path[i]];
-    if (!isObject(next)) return;
+    if (!isJsonObject(next)) return;
     chain.push({ ...next });
     chain[i][path[i]] = chain[i + 1];
   }

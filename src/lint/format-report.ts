@@ -4,11 +4,13 @@ import type { LintRuleId } from './rules.js';
 
 /** Text renderings of lint and migrate reports for people (the CLI prints them on stdout). */
 
-function count(n: number, word: string): string {
+/** `3 records`, `1 record`. */
+export function count(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function where(at: { file: string; line: number | null; index: number }): string {
+/** `file:line`, or `file (record i)` for rows without lines (Parquet). */
+export function where(at: { file: string; line: number | null; index: number }): string {
   return at.line !== null ? `${at.file}:${at.line}` : `${at.file} (record ${at.index})`;
 }
 

@@ -1,7 +1,9 @@
 import { defaultLintConfig, type LintConfig } from './config.js';
+import { ATIF_ADAPTER_KEYS } from './dataset-details.js';
 import { parseFieldRef, getFieldValue } from './field-path.js';
 import { findFirstUserText, findSystemObservation, planDetails, type PlanFinding } from './plan-details.js';
 import { lintRuleIds, type LintRuleId, type LintSeverity } from './rules.js';
+import { isJsonObject, type JsonObject } from './is-json-object.js';
 
 /** One lint finding in one record. */
 export interface LintFinding {
@@ -21,12 +23,6 @@ export interface LintRecordOptions {
   config?: LintConfig;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Keys of an ATIF root `extra` that belong to the ADP conversion convention, not to the dataset. */
-const ATIF_ADP_KEYS = new Set(['adp_details', 'adp_schema_version', 'adp_available_apis', 'raw']);
 
 /**
  * Lints one record's metadata. Pure and non-throwing: any JSON value is accepted (structure is
@@ -40,7 +36,7 @@ const ATIF_ADP_KEYS = new Set(['adp_details', 'adp_schema_version', 'adp_availab
  */
 export function lintRecord(record: unknown, options: LintRecordOptions = {}): LintFinding[] {
   const config = options.config ?? defaultLintConfig;
-  if (!isObject(record)) return [];
+  if (!isJsonObject(record)) return [];
   const findings: LintFinding[] = [];
   const add = (list: PlanFinding[], cap?: LintSeverity) => {
     for (const f of list) {
@@ -53,23 +49,23 @@ export function lintRecord(record: unknown, options: LintRecordOptions = {}): Li
 
   if (typeof record.schema_version === 'string' && record.schema_version.startsWith('ATIF-')) {
     const extra = record.extra;
-    if (!isObject(extra)) return findings;
-    if (isObject(extra.adp_details)) {
+    if (!isJsonObject(extra)) return findings;
+    if (isJsonObject(extra.adp_details)) {
       add(planDetails(record, { config, mode: 'values', fixable: true, details: extra.adp_details, basePath: ['extra', 'adp_details'] }).findings);
     }
     // Root extra becomes details on import only when there is no adp_details.
-    const own: Json = {};
-    for (const key of Object.keys(extra)) if (!ATIF_ADP_KEYS.has(key)) own[key] = extra[key];
-    add(planDetails(record, { config, mode: 'values', fixable: !isObject(extra.adp_details), details: own, basePath: ['extra'] }).findings);
-    if (isObject(extra.raw)) {
+    const own: JsonObject = {};
+    for (const key of Object.keys(extra)) if (!ATIF_ADAPTER_KEYS.has(key) && key !== 'raw') own[key] = extra[key];
+    add(planDetails(record, { config, mode: 'values', fixable: !isJsonObject(extra.adp_details), details: own, basePath: ['extra'] }).findings);
+    if (isJsonObject(extra.raw)) {
       add(planDetails(record, { config, mode: 'values', fixable: false, details: extra.raw, basePath: ['extra', 'raw'] }).findings, 'warn');
     }
     return findings;
   }
 
-  add(sortByKey(planDetails(record, { config }).findings, isObject(record.details) ? Object.keys(record.details) : []));
+  add(sortByKey(planDetails(record, { config }).findings, isJsonObject(record.details) ? Object.keys(record.details) : []));
   if (Array.isArray(record.details_origin)) add(checkDetailsOrigin(record));
-  if (Array.isArray(record.content) && !(isObject(record.details) && 'system_prompt' in record.details)) {
+  if (Array.isArray(record.content) && !(isJsonObject(record.details) && 'system_prompt' in record.details)) {
     add(checkContentSystemPrompt(record.content));
   }
   return findings;
@@ -84,16 +80,16 @@ function sortByKey(list: PlanFinding[], keys: string[]): PlanFinding[] {
 }
 
 /** The `details-origin` rule: every receipt must let down-conversion restore its key exactly. */
-function checkDetailsOrigin(record: Json): PlanFinding[] {
+function checkDetailsOrigin(record: JsonObject): PlanFinding[] {
   const out: PlanFinding[] = [];
   const origins = record.details_origin as unknown[];
-  const details = isObject(record.details) ? record.details : {};
+  const details = isJsonObject(record.details) ? record.details : {};
   const seen = new Map<string, number>();
   origins.forEach((origin, i) => {
     const path = `details_origin[${i}]`;
     const problem = (message: string, key = '') =>
       out.push({ path, key, rule: 'details-origin', fixed: false, message: `${path}: ${message}`, fix: 'restore the key from a 1.5.0 copy and migrate again' });
-    if (!isObject(origin) || typeof origin.key !== 'string' || typeof origin.field !== 'string') {
+    if (!isJsonObject(origin) || typeof origin.key !== 'string' || typeof origin.field !== 'string') {
       problem('expected {key, field, raw?}');
       return;
     }

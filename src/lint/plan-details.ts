@@ -7,10 +7,7 @@ import { getFieldValue, parseFieldRef } from './field-path.js';
 import type { LintRuleId } from './rules.js';
 import { adpRequiresNumber, exceedsBytes, unquote, valueShape } from './stringified.js';
 import type { FieldTarget } from './typed-targets.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject, type JsonObject } from './is-json-object.js';
 
 /**
  * What migration does with one details key:
@@ -85,13 +82,13 @@ interface Candidate {
  * findings that go with it. Pure: the record is not touched. Lint and migrate share this, so what
  * lint reports is exactly what `lint --fix` repairs or explains.
  */
-export function planDetails(record: Json, options: PlanOptions): DetailsPlan {
+export function planDetails(record: JsonObject, options: PlanOptions): DetailsPlan {
   const { config } = options;
   const mode = options.mode ?? 'adp';
   const details = options.details === undefined ? record.details : options.details;
   const base = options.basePath ?? ['details'];
   const plan: DetailsPlan = { moves: [], findings: [] };
-  if (!isObject(details)) return plan;
+  if (!isJsonObject(details)) return plan;
   const fixable = options.fixable ?? mode === 'adp';
 
   const candidates: Candidate[] = [];
@@ -146,10 +143,10 @@ export function planDetails(record: Json, options: PlanOptions): DetailsPlan {
 }
 
 /** Value rules for a key with no typed home: it stays in details, perhaps normalised in place. */
-function planDatasetSpecific(record: Json, key: string, original: unknown, path: string, config: LintConfig, plan: DetailsPlan) {
+function planDatasetSpecific(record: JsonObject, key: string, original: unknown, path: string, config: LintConfig, plan: DetailsPlan) {
   if (config.enabled('large-value') && exceedsBytes(original, config.largeValueBytes)) {
     const name = key;
-    const taken = Array.isArray(record.artifacts) && record.artifacts.some((a) => isObject(a) && a.name === name);
+    const taken = Array.isArray(record.artifacts) && record.artifacts.some((a) => isJsonObject(a) && a.name === name);
     const target: FieldTarget = { field: `artifacts[${name}]`, kind: 'artifact', artifactKind: 'other' };
     plan.findings.push({
       path,
@@ -225,7 +222,7 @@ function planDatasetSpecific(record: Json, key: string, original: unknown, path:
 }
 
 /** Groups promoted keys by typed field, settles agreement and conflicts, and plans the moves. */
-function planPromoted(record: Json, candidates: Candidate[], config: LintConfig, plan: DetailsPlan) {
+function planPromoted(record: JsonObject, candidates: Candidate[], config: LintConfig, plan: DetailsPlan) {
   const groups = new Map<string, Candidate[]>();
   for (const c of candidates) {
     const group = groups.get(c.route.target.field);
@@ -239,7 +236,7 @@ function planPromoted(record: Json, candidates: Candidate[], config: LintConfig,
   }
 }
 
-function planGroup(record: Json, group: Candidate[], target: FieldTarget, config: LintConfig, plan: DetailsPlan) {
+function planGroup(record: JsonObject, group: Candidate[], target: FieldTarget, config: LintConfig, plan: DetailsPlan) {
   const existing = existingValue(record, target);
   const claims = group.filter((c) => c.conv.value !== undefined);
   const createAction = target.kind === 'artifact' ? 'artifact' : 'set';
@@ -282,7 +279,7 @@ function planGroup(record: Json, group: Candidate[], target: FieldTarget, config
   }
 }
 
-function planSystemPrompt(record: Json, group: Candidate[], config: LintConfig, plan: DetailsPlan) {
+function planSystemPrompt(record: JsonObject, group: Candidate[], config: LintConfig, plan: DetailsPlan) {
   const content = Array.isArray(record.content) ? record.content : [];
   const system = findSystemObservation(content);
   const distinct: unknown[] = [];
@@ -388,12 +385,12 @@ export function fieldLabel(target: FieldTarget): string {
   return target.field;
 }
 
-function existingValue(record: Json, target: FieldTarget): { present: boolean; value?: unknown } {
+function existingValue(record: JsonObject, target: FieldTarget): { present: boolean; value?: unknown } {
   const ref = parseFieldRef(target.kind === 'artifact' ? `${target.field}.content` : target.field);
   if (!ref) return { present: false };
   if (ref.type === 'artifact') {
     const artifacts = Array.isArray(record.artifacts) ? record.artifacts : [];
-    const found = artifacts.find((a) => isObject(a) && a.name === ref.name) as Json | undefined;
+    const found = artifacts.find((a) => isJsonObject(a) && a.name === ref.name) as JsonObject | undefined;
     return found ? { present: true, value: found.content } : { present: false };
   }
   let value = getFieldValue(record, ref);
@@ -407,7 +404,7 @@ export function findSystemObservation(content: readonly unknown[]): { index: num
   for (let i = 0; i < content.length; i++) {
     const item = content[i];
     if (
-      isObject(item) &&
+      isJsonObject(item) &&
       item.class_ === 'text_observation' &&
       (item.source === 'environment' || item.source === 'system') &&
       (item.name === 'system' || item.source === 'system') &&
@@ -423,7 +420,7 @@ export function findSystemObservation(content: readonly unknown[]): { index: num
 export function findFirstUserText(content: readonly unknown[]): { index: number; text: string } | undefined {
   for (let i = 0; i < content.length; i++) {
     const item = content[i];
-    if (isObject(item) && item.class_ === 'text_observation' && (item.source === 'user' || item.source === 'user_msg')) {
+    if (isJsonObject(item) && item.class_ === 'text_observation' && (item.source === 'user' || item.source === 'user_msg')) {
       return typeof item.content === 'string' ? { index: i, text: item.content } : undefined;
     }
   }

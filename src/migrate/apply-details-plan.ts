@@ -2,19 +2,16 @@ import type { DetailsOrigin } from '../schema/details-origin.js';
 import type { Artifact } from '../schema/artifact.js';
 import { parseFieldRef, setObjectPath } from '../lint/field-path.js';
 import type { DetailsPlan } from '../lint/plan-details.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject, type JsonObject } from '../lint/is-json-object.js';
 
 /**
  * Carries out a details plan on `record` (which the caller owns: a fresh copy), adding one
  * `details_origin` receipt per moved key, with `raw` when the typed value differs from the
  * original. Returns the same object.
  */
-export function applyDetailsPlan(record: Json, plan: DetailsPlan): Json {
+export function applyDetailsPlan(record: JsonObject, plan: DetailsPlan): JsonObject {
   if (plan.moves.length === 0) return record;
-  const details: Json = isObject(record.details) ? { ...record.details } : {};
+  const details: JsonObject = isJsonObject(record.details) ? { ...record.details } : {};
   const origins: DetailsOrigin[] = Array.isArray(record.details_origin) ? [...(record.details_origin as DetailsOrigin[])] : [];
 
   for (const move of plan.moves) {

@@ -1,9 +1,6 @@
 import { deleteObjectPath, getFieldValue, parseFieldRef, type FieldRef } from '../lint/field-path.js';
 import { STASHABLE_FIELDS, TYPED_STASH_KEY, type TypedStash } from './typed-stash.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject, type JsonObject } from '../lint/is-json-object.js';
 
 /** A problem met while down-converting one record. */
 export interface DowngradeProblem {
@@ -13,7 +10,7 @@ export interface DowngradeProblem {
 
 /** The result of {@link downgradeRecord}. */
 export interface DowngradeResult {
-  record: Json;
+  record: JsonObject;
   changes: string[];
   problems: DowngradeProblem[];
 }
@@ -30,11 +27,11 @@ const ROOT_ORDER = ['schema_version', 'id', 'content', 'available_custom_tools',
  * up-conversion restores. Root `available_*` lists are 1.5.0 fields and always stay.
  * Pure: returns a new record.
  */
-export function downgradeRecord(input: Json): DowngradeResult {
+export function downgradeRecord(input: JsonObject): DowngradeResult {
   const changes: string[] = [];
   const problems: DowngradeProblem[] = [];
-  const record: Json = { ...input };
-  const details: Json = isObject(input.details) ? { ...input.details } : {};
+  const record: JsonObject = { ...input };
+  const details: JsonObject = isJsonObject(input.details) ? { ...input.details } : {};
   const origins = Array.isArray(input.details_origin) ? input.details_origin : [];
   const unusable: unknown[] = [];
   const objectRefs: Extract<FieldRef, { type: 'object' }>[] = [];
@@ -44,7 +41,7 @@ export function downgradeRecord(input: Json): DowngradeResult {
 
   origins.forEach((origin, i) => {
     const path = `details_origin[${i}]`;
-    if (!isObject(origin) || typeof origin.key !== 'string' || typeof origin.field !== 'string') {
+    if (!isJsonObject(origin) || typeof origin.key !== 'string' || typeof origin.field !== 'string') {
       problems.push({ path, message: 'not a {key, field, raw?} receipt; kept under details._trajkit' });
       unusable.push(origin);
       return;
@@ -85,7 +82,7 @@ export function downgradeRecord(input: Json): DowngradeResult {
   for (const ref of objectRefs) deleteObjectPath(record, ref.root, ref.path);
   if (removeTools) delete record.tools;
   if (removeArtifacts.size > 0 && Array.isArray(record.artifacts)) {
-    const kept = record.artifacts.filter((a) => !(isObject(a) && typeof a.name === 'string' && removeArtifacts.has(a.name)));
+    const kept = record.artifacts.filter((a) => !(isJsonObject(a) && typeof a.name === 'string' && removeArtifacts.has(a.name)));
     if (kept.length > 0) record.artifacts = kept;
     else delete record.artifacts;
   }
@@ -103,7 +100,7 @@ export function downgradeRecord(input: Json): DowngradeResult {
   if (Array.isArray(record.content)) {
     let contentExtra: Record<string, unknown> | undefined;
     record.content = record.content.map((item, i) => {
-      if (!isObject(item) || !('extra' in item)) return item;
+      if (!isJsonObject(item) || !('extra' in item)) return item;
       contentExtra ??= {};
       contentExtra[String(i)] = item.extra;
       const { extra: _extra, ...rest } = item;
@@ -129,8 +126,8 @@ export function downgradeRecord(input: Json): DowngradeResult {
 }
 
 /** Root keys in the order ADP sample files use (key order is not meaningful, but diffs read better). */
-export function orderRoot(record: Json, order: readonly string[] = ROOT_ORDER): Json {
-  const out: Json = {};
+export function orderRoot(record: JsonObject, order: readonly string[] = ROOT_ORDER): JsonObject {
+  const out: JsonObject = {};
   for (const key of order) if (key in record) out[key] = record[key];
   for (const key of Object.keys(record)) if (!(key in out)) out[key] = record[key];
   return out;

@@ -1,9 +1,5 @@
-import { formatFinding, formatRuleCounts } from '../lint/format-report.js';
+import { count, formatFinding, formatRuleCounts, where } from '../lint/format-report.js';
 import type { FailedRecord, FileMigration, MigrationReport } from './migrate-files.js';
-
-function count(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function formatFile(f: FileMigration): string {
   const parts = [`${f.migrated.toLocaleString('en-US')}/${count(f.records, 'record')} migrated`];
@@ -14,8 +10,7 @@ function formatFile(f: FileMigration): string {
 }
 
 function formatFailure(f: FailedRecord): string {
-  const at = f.line !== null ? `${f.file}:${f.line}` : `${f.file} (record ${f.index})`;
-  return `${at}${f.path ? ` ${f.path}` : ''}: ${f.message}\n`;
+  return `${where(f)}${f.path ? ` ${f.path}` : ''}: ${f.message}\n`;
 }
 
 /** The human report of `trajkit migrate` / `trajkit lint --fix`. */

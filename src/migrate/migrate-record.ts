@@ -7,10 +7,7 @@ import { applyDetailsPlan } from './apply-details-plan.js';
 import { downgradeRecord, orderRoot } from './downgrade-record.js';
 import { restoreTypedStash } from './typed-stash.js';
 import { upgradeToV1_5 } from './upgrade-to-v1-5.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject, type JsonObject } from '../lint/is-json-object.js';
 
 /** Schema versions `migrateRecord` can write. */
 export const MIGRATE_TARGETS = ['1.6.0', '1.5.0'] as const;
@@ -32,7 +29,7 @@ export interface MigrateProblem {
 /** The result of migrating one record. */
 export interface MigrateResult {
   /** The migrated record; absent when the record could not be migrated (see `problems`). */
-  record?: Json;
+  record?: JsonObject;
   /** What the input was: `adp@unversioned`, `adp@1.3.1`, `adp@1.6.0`, `atif@1.7`, …. */
   from: string;
   /**
@@ -80,7 +77,7 @@ export function migrateRecord(input: unknown, options: MigrateOptions = {}): Mig
   const to = options.to ?? '1.6.0';
   const config = options.config ?? defaultLintConfig;
   const result: MigrateResult = { from: 'unknown', findings: [], changes: [], problems: [] };
-  if (!isObject(input)) {
+  if (!isJsonObject(input)) {
     result.problems.push({ path: '', message: `a record must be a JSON object, found ${Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input}` });
     return result;
   }
@@ -93,8 +90,8 @@ export function migrateRecord(input: unknown, options: MigrateOptions = {}): Mig
     });
     return result;
   }
-  let typed: Json | undefined;
-  let legacy: Json | undefined;
+  let typed: JsonObject | undefined;
+  let legacy: JsonObject | undefined;
 
   if (isAtif) {
     result.from = 'atif@1.7';
@@ -112,7 +109,7 @@ export function migrateRecord(input: unknown, options: MigrateOptions = {}): Mig
     result.from = version === undefined ? 'adp@unversioned' : `adp@${version}`;
     if (version === '1.5.0') {
       // Already in shape; only make sure there is a details map to move keys out of.
-      legacy = { ...input, details: isObject(input.details) ? input.details : {} };
+      legacy = { ...input, details: isJsonObject(input.details) ? input.details : {} };
     } else {
       const upgraded = upgradeToV1_5(input);
       result.changes.push(...upgraded.changes);
@@ -132,14 +129,14 @@ export function migrateRecord(input: unknown, options: MigrateOptions = {}): Mig
       result.record = orderRoot({ ...legacy, schema_version: '1.5.0' });
       return result;
     }
-    const down = downgradeRecord(typed as Json);
+    const down = downgradeRecord(typed as JsonObject);
     result.changes.push(...down.changes);
     result.problems.push(...down.problems);
     if (down.record !== typed) result.record = down.record;
     return result;
   }
 
-  const record: Json = typed ?? legacy!;
+  const record: JsonObject = typed ?? legacy!;
   if (legacy) {
     const stash = restoreTypedStash(record);
     if (stash.restored.length > 0) result.changes.push(`restored ${stash.restored.join(', ')} from details._trajkit`);

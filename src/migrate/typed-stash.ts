@@ -1,6 +1,4 @@
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject, type JsonObject } from '../lint/is-json-object.js';
 
 /**
  * The details key where down-conversion keeps 1.6.0 data that has no 1.5.0 home (typed fields
@@ -31,9 +29,9 @@ export interface TypedStash {
  * content items get their `extra` again, and the stash key is removed. Returns what was restored,
  * and the names of fields that could not be restored because the record already has them.
  */
-export function restoreTypedStash(record: Json): { restored: string[]; clashes: string[] } {
+export function restoreTypedStash(record: JsonObject): { restored: string[]; clashes: string[] } {
   const details = record.details;
-  if (!isObject(details) || !isObject(details[TYPED_STASH_KEY])) return { restored: [], clashes: [] };
+  if (!isJsonObject(details) || !isJsonObject(details[TYPED_STASH_KEY])) return { restored: [], clashes: [] };
   const stash = details[TYPED_STASH_KEY] as TypedStash;
   const restored: string[] = [];
   // All or nothing: a half-restored stash would split one record's data across two places.
@@ -44,11 +42,11 @@ export function restoreTypedStash(record: Json): { restored: string[]; clashes: 
     record[field] = stash[field];
     restored.push(field);
   }
-  if (isObject(stash.content_extra) && Array.isArray(record.content)) {
+  if (isJsonObject(stash.content_extra) && Array.isArray(record.content)) {
     const content = [...record.content];
     for (const [index, extra] of Object.entries(stash.content_extra)) {
       const i = Number(index);
-      if (isObject(content[i])) content[i] = { ...(content[i] as Json), extra };
+      if (isJsonObject(content[i])) content[i] = { ...(content[i] as JsonObject), extra };
     }
     record.content = content;
     restored.push('content extra');

@@ -1,12 +1,9 @@
 import { backfillToolCallIds } from '../schema/tool-call-links.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject, type JsonObject } from '../lint/is-json-object.js';
 
 /** The result of bringing a legacy ADP record to the 1.5.0 shape. */
 export interface UpgradeResult {
-  record: Json;
+  record: JsonObject;
   /** What changed, for people ("3 null fields omitted", "available_apis renamed …"). */
   changes: string[];
   /** Problems that leave the record short of 1.5.0 (e.g. an unknown root key that could not move). */
@@ -30,11 +27,11 @@ export const TYPED_ROOT_FIELDS = ['provenance', 'outcome', 'task', 'tools', 'art
  * `available_code_languages` computed, unknown root keys of unversioned records moved into
  * `details`. `details` values are never touched. Pure: returns a new record.
  */
-export function upgradeToV1_5(input: Json): UpgradeResult {
+export function upgradeToV1_5(input: JsonObject): UpgradeResult {
   const changes: string[] = [];
   const problems: UpgradeResult['problems'] = [];
-  const details: Json = isObject(input.details) ? { ...input.details } : {};
-  if (!isObject(input.details)) {
+  const details: JsonObject = isJsonObject(input.details) ? { ...input.details } : {};
+  if (!isJsonObject(input.details)) {
     if (input.details !== undefined && input.details !== null) {
       problems.push({ path: 'details', message: `details must be an object, found ${Array.isArray(input.details) ? 'an array' : typeof input.details}` });
     } else changes.push('details added as {}');
@@ -44,8 +41,8 @@ export function upgradeToV1_5(input: Json): UpgradeResult {
   let spellings = 0;
   const content = Array.isArray(input.content)
     ? input.content.map((value) => {
-        if (!isObject(value)) return value;
-        let item: Json | undefined;
+        if (!isJsonObject(value)) return value;
+        let item: JsonObject | undefined;
         for (const key of OMIT_WHEN_NULL) {
           if (key in value && value[key] === null) {
             item ??= { ...value };
@@ -70,10 +67,10 @@ export function upgradeToV1_5(input: Json): UpgradeResult {
   if (nulls > 0) changes.push(`${nulls} null tool_call_id/reasoning_content/reward field(s) omitted (1.3.0 rule)`);
   if (spellings > 0) changes.push(`${spellings} old observation source spelling(s) mapped`);
 
-  let record: Json = { schema_version: '1.5.0', id: input.id, content };
+  let record: JsonObject = { schema_version: '1.5.0', id: input.id, content };
   if (Array.isArray(content)) {
     const before = content;
-    record = backfillToolCallIds(record as { content: unknown[] } & Json);
+    record = backfillToolCallIds(record as { content: unknown[] } & JsonObject);
     const after = record.content as unknown[];
     const touched = after.filter((item, i) => item !== before[i]).length;
     if (touched > 0) changes.push(`${touched} content item(s) linked by tool_call_id (ADP backfill)`);
@@ -120,7 +117,7 @@ export function codeLanguages(content: unknown): string[] {
   if (!Array.isArray(content)) return [];
   const set = new Set<string>();
   for (const item of content) {
-    if (isObject(item) && item.class_ === 'code_action' && typeof item.language === 'string') set.add(item.language);
+    if (isJsonObject(item) && item.class_ === 'code_action' && typeof item.language === 'string') set.add(item.language);
   }
   return [...set].sort();
 }
