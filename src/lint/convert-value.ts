@@ -33,8 +33,12 @@ const same = (value: unknown): Conversion => ({ ok: true, value, changed: false,
 const changed = (value: unknown, how: ConversionHow): Conversion => ({ ok: true, value, changed: true, how });
 const fail = (reason: string): Conversion => ({ ok: false, reason });
 
-/** A null, or a string that says null ("None", "null"), means the typed field stays absent. */
-const absent = (value: unknown): Conversion => (value === null ? same(undefined) : changed(undefined, 'parsed'));
+/**
+ * A null, or a string that says null ("None", "null"), means the typed field stays absent; the
+ * receipt must then keep the original (`changed`), since there is no typed value to restore from.
+ */
+const NULL: Conversion = { ok: true, value: undefined, changed: true, how: 'as-is' };
+const absent = (value: unknown): Conversion => (value === null ? NULL : changed(undefined, 'parsed'));
 
 function describe(value: unknown): string {
   const shape = valueShape(value);
@@ -79,13 +83,13 @@ export function convertValue(value: unknown, kind: ValueKind): Conversion {
     case 'tool-specs':
       return toToolSpecs(value);
     case 'artifact':
-      if (value === null) return same(undefined);
+      if (value === null) return NULL;
       return typeof value === 'string' ? same(value) : changed(JSON.stringify(value, null, 2), 'stringified');
   }
 }
 
 function toText(value: unknown): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   if (typeof value === 'string') {
     const inner = unquote(value);
     return inner === undefined ? same(value) : changed(inner, 'unquoted');
@@ -100,7 +104,7 @@ function numberFromText(value: string): number | undefined {
 }
 
 function toNumber(value: unknown): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   if (typeof value === 'number') return same(value);
   if (typeof value === 'string') {
     const n = numberFromText(value);
@@ -122,7 +126,7 @@ function toInt(value: unknown, kind: 'int' | 'nonneg-int' | 'pos-int'): Conversi
 }
 
 function toBoolean(value: unknown): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   if (typeof value === 'boolean') return same(value);
   if (value === 0 || value === 1) return changed(value === 1, 'parsed');
   if (typeof value === 'string') {
@@ -135,7 +139,7 @@ function toBoolean(value: unknown): Conversion {
 }
 
 function toStatus(value: unknown): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   if (typeof value === 'string') {
     const upper = value.trim().toUpperCase();
     if (OutcomeStatus.safeParse(upper).success) return upper === value ? same(value) : changed(upper, 'normalised');
@@ -144,7 +148,7 @@ function toStatus(value: unknown): Conversion {
 }
 
 function toStringList(value: unknown, allowCommas: boolean): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   const check = (list: unknown, how: ConversionHow): Conversion => {
     if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return how === 'as-is' ? same(list) : changed(list, how);
     return fail(`expected a list of strings, found ${describe(value)}`);
@@ -164,7 +168,7 @@ function toStringList(value: unknown, allowCommas: boolean): Conversion {
 }
 
 function toJson(value: unknown): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   if (typeof value === 'string') {
     const shape = valueShape(value);
     if (shape === 'string:object' || shape === 'string:array') return changed(JSON.parse(value), 'parsed');
@@ -173,7 +177,7 @@ function toJson(value: unknown): Conversion {
 }
 
 function toToolSpecs(value: unknown): Conversion {
-  if (value === null) return same(undefined);
+  if (value === null) return NULL;
   let list: unknown = value;
   let how: ConversionHow = 'as-is';
   if (typeof value === 'string') {

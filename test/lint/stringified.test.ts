@@ -69,7 +69,8 @@ describe('convertValue', () => {
   test('keeps the original when it already fits', () => {
     expect(convertValue('train', 'text')).toEqual({ ok: true, value: 'train', changed: false, how: 'as-is' });
     expect(convertValue(3, 'int')).toEqual({ ok: true, value: 3, changed: false, how: 'as-is' });
-    expect(convertValue(null, 'number')).toEqual({ ok: true, value: undefined, changed: false, how: 'as-is' });
+    // null leaves the field absent; the receipt keeps the null.
+    expect(convertValue(null, 'number')).toEqual({ ok: true, value: undefined, changed: true, how: 'as-is' });
   });
   test('parses stringified values and says it changed them', () => {
     expect(convertValue('True', 'boolean')).toMatchObject({ ok: true, value: true, changed: true, how: 'parsed' });

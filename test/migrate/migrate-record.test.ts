@@ -127,6 +127,22 @@ describe('migrateRecord to 1.6.0', () => {
     expect(off.artifacts).toBeUndefined();
   });
 
+  test('null values move with a null receipt, so down-conversion restores them', () => {
+    const record = { ...byId('clean.jsonl')['clean-2'], details: { reward: null, split: null, source: 'a', dataset_source: null } };
+    const r = migrateRecord(record).record!;
+    expect(r.details).toEqual({});
+    expect(r.provenance).toEqual({ source: 'a' });
+    expect(r.outcome).toBeUndefined();
+    expect(r.details_origin).toEqual([
+      { key: 'reward', field: 'outcome.reward', raw: null },
+      { key: 'split', field: 'provenance.split', raw: null },
+      { key: 'source', field: 'provenance.source' },
+      { key: 'dataset_source', field: 'provenance.source', raw: null },
+    ]);
+    expect(lintRecord(r)).toEqual([]);
+    expect(downgradeRecord(r).record.details).toEqual(record.details);
+  });
+
   test('rules that are off are not fixed: promoted-key off leaves details as they are', () => {
     const config = resolveLintConfig({ rules: { 'promoted-key': 'off' } });
     const r = migrateRecord(byId('promoted.jsonl')['promoted-1'], { config }).record!;
