@@ -222,18 +222,28 @@ export async function importSparkToFile(path: string, out: string, options: Impo
   }
   const writer = await openRecordWriter(out, { columns: SPARK_PARQUET_COLUMNS, ...options.writer });
   const summary: ImportSparkSummary = { tasks: 0, attempts: 0, trajectories: 0, warnings: [], lossy: false };
+  // A task's records are handed to the writer without waiting for each one: the disk writes
+  // them while the next task is converted. At most two tasks' records are buffered.
+  let previous: Promise<void>[] = [];
+  let current: Promise<void>[] = [];
   try {
     for await (const item of importSpark(path, options)) {
       if (item.kind === 'record') {
-        await writer.write(item.record);
+        const written = writer.write(item.record);
+        written.catch(() => {}); // awaited below; a failure must not surface as unhandled first
+        current.push(written);
         summary.trajectories++;
       } else if (item.kind === 'warning') {
         note(summary, item.warning, options);
       } else {
         summary.tasks++;
         summary.attempts += item.attempts;
+        await Promise.all(previous);
+        previous = current;
+        current = [];
       }
     }
+    await Promise.all([...previous, ...current]);
     await writer.close();
   } catch (error) {
     await writer.abort();
