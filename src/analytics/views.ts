@@ -647,7 +647,7 @@ task_facts AS (
   FROM joined WINDOW t AS (PARTITION BY task))
 SELECT task, attempt, id, status, success, passed, reward, tests_passed AS n_passed, tests_total AS n_tests,
        step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level, pdi_origin,
-       intervention, CASE WHEN intervention IS NOT NULL THEN intervention_from_attempt END AS intervention_from_attempt,
+       intervention, intervention_from_attempt AS feedback_from_attempt,
        feedback_in_prompt,
        task_attempts::INTEGER AS task_attempts, task_max_attempts AS max_attempts, attempt = last_attempt AS is_last,
        solved, first_pass_attempt,

@@ -5,10 +5,11 @@ import { lintCommand } from './lint.js';
 import { migrateCommand } from './migrate.js';
 import { importCommand } from './import.js';
 import { queryCommand } from './query.js';
+import { reportCommand } from './report.js';
 import { pdiCommand } from './pdi.js';
 
 /**
  * Every CLI command, in the order `trajkit --help` lists them. Each module is a thin layer
  * over an exported library function; add a new command here and nowhere else.
  */
-export const commands: TrajkitCommand[] = [validateCommand, lintCommand, migrateCommand, importCommand, downloadCommand, queryCommand, pdiCommand];
+export const commands: TrajkitCommand[] = [validateCommand, lintCommand, migrateCommand, importCommand, downloadCommand, queryCommand, reportCommand, pdiCommand];

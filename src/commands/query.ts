@@ -46,7 +46,8 @@ export const queryCommand = defineCommand({
     process.stdout.write(formatQueryResult(result, args.json ? 'json' : (args.format as (typeof FORMATS)[number])));
     const err = (line: string) => process.stderr.write(`trajkit: ${line}\n`);
     const c = result.counts;
-    if (!args.quiet) err(`read ${c.trajectories} trajectories (${c.attempts} attempts of ${c.tasks} tasks, ${c.steps} PDI steps)`);
+    const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+    if (!args.quiet) err(`read ${n(c.trajectories, 'trajectory').replace(/ys$/, 'ies')} (${n(c.attempts, 'attempt')} of ${n(c.tasks, 'task')}, ${n(c.steps, 'PDI step')})`);
     const leftOut = reportViewIssues(result.issues, err, { notes: !args.quiet });
     return leftOut ? 1 : 0;
   },
