@@ -15,3 +15,7 @@ export * from './lint/index.js';
 export * from './migrate/index.js';
 export * from './import/import-spark.js';
 export * from '../converters/spark/index.js';
+export * from './pdi/index.js';
+export { batchPdi, type BatchPdiOptions, type BatchPdiResult, type BatchPdiRow } from './analytics/batch-pdi.js';
+export { findSparkTaskFolders, type SparkTaskFolder as SparkPdiTaskFolder } from './analytics/spark-task-folders.js';
+export { readSparkTask } from './analytics/read-spark-task.js';
