@@ -45,6 +45,13 @@ describe('trajkit import spark (CLI)', () => {
     expect(existsSync(out)).toBe(true);
   });
 
+  it('checks every record with --validate (none is left out)', () => {
+    const { stdout } = trajkit('import', 'spark', FIXTURES, '--out', join(tmp, 'validated.jsonl'), '--json', '--validate');
+    const report = JSON.parse(stdout) as { trajectories: number; warnings: { code: string }[] };
+    expect(report.trajectories).toBe(9);
+    expect(report.warnings.filter((w) => w.code === 'invalid_record')).toEqual([]);
+  });
+
   it('exits 0 on a clean real task folder, to Parquet', () => {
     const out = join(tmp, 'citation.parquet');
     const { code, stdout, stderr } = trajkit('import', 'spark', REAL_TASK, '--out', out, '--json');

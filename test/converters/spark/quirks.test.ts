@@ -174,3 +174,14 @@ describe('sparkTaskToTrajectories (pure)', () => {
     expect(warnings.map((w) => w.code)).toContain('attempt_mismatch');
   });
 });
+
+describe('SPARK quirk records validate', () => {
+  it('gives valid adp@1.6.0 records for every fixture task, quirks and all', async () => {
+    const { validateRecord } = await import('../../../src/schema/validate-record.js');
+    const problems: string[] = [];
+    for (const r of records) {
+      for (const issue of validateRecord(r, 'adp@1.6.0').issues) problems.push(`${r.id} ${issue.severity} ${issue.path}: ${issue.message}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
