@@ -1,9 +1,6 @@
-import type { Artifact } from '../../src/schema/artifact.js';
-import type { LlmCall } from '../../src/schema/llm-call.js';
-import type { Outcome } from '../../src/schema/outcome.js';
-import type { PdiSnapshot } from '../../src/schema/pdi-snapshot.js';
+import type { z } from 'zod';
+import type { ContentItemsV1_6, TrajectoryV1_6 } from '../../src/schema/eras/v1-6.js';
 import type { Provenance } from '../../src/schema/provenance.js';
-import type { Task } from '../../src/schema/task.js';
 
 /** A JSON object as read from the release; SPARK's writers drifted, so nothing is assumed. */
 export type JsonObject = Record<string, unknown>;
@@ -107,53 +104,22 @@ export interface ContentExtra {
   [key: string]: unknown;
 }
 
-interface ItemBase {
-  extra?: ContentExtra;
-}
+type ContentItemV1_6 = z.infer<typeof ContentItemsV1_6.ContentItem>;
+type WithCodexExtra<T> = T extends unknown ? Omit<T, 'extra'> & { extra?: ContentExtra } : never;
 
-/** The content items the SPARK importer writes (a subset of ADP 1.6.0 content). */
-export type SparkContentItem =
-  | (ItemBase & {
-      class_: 'code_action';
-      language: string;
-      content: string;
-      description: string | null;
-      tool_call_id?: string;
-      reasoning_content?: string;
-    })
-  | (ItemBase & {
-      class_: 'api_action';
-      function: string;
-      kwargs: JsonObject;
-      description?: string | null;
-      tool_call_id?: string;
-      reasoning_content?: string;
-    })
-  | (ItemBase & {
-      class_: 'message_action';
-      content: string;
-      description?: string | null;
-      reasoning_content?: string;
-    })
-  | (ItemBase & {
-      class_: 'text_observation';
-      content: string;
-      name?: string | null;
-      source: 'user' | 'agent' | 'environment';
-      tool_call_id?: string;
-    });
+/**
+ * The content items the SPARK importer writes: trajkit 1.6.0 content items (types from the
+ * schema) with `extra` narrowed to what the Codex mapping puts there.
+ */
+export type SparkContentItem = WithCodexExtra<Extract<ContentItemV1_6, { class_: 'code_action' | 'api_action' | 'message_action' | 'text_observation' }>>;
 
-/** The ADP 1.6.0 trajectory the SPARK importer writes for one attempt. */
-export interface SparkTrajectory {
+/**
+ * The trajkit 1.6.0 trajectory the SPARK importer writes for one attempt: `TrajectoryV1_6`
+ * with the parts the importer always fills made required.
+ */
+export type SparkTrajectory = Omit<TrajectoryV1_6, 'schema_version' | 'content' | 'provenance' | 'details'> & {
   schema_version: '1.6.0';
-  id: string;
   content: SparkContentItem[];
-  available_code_languages?: string[];
   provenance: Provenance;
-  task?: Task;
-  outcome?: Outcome;
-  artifacts?: Artifact[];
-  llm_calls?: LlmCall[];
-  pdi?: PdiSnapshot;
   details: JsonObject;
-}
+};
