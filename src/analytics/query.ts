@@ -87,7 +87,8 @@ function uniqueNames(names: readonly string[]): string[] {
 }
 
 function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim();
+  // The node API prefixes parse errors with its own step name; the DuckDB message is what helps.
+  return message.replace(/^Failed to extract statements: /, '').replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /**
