@@ -1,8 +1,8 @@
-import { access, mkdtemp, rename, rm } from 'node:fs/promises';
+import { access, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { tempPathFor } from '../io/atomic-file.js';
 import { compareTaskSteps, type ComparableStep, type PdiMismatch } from '../pdi/compare.js';
 import { DEFAULT_PDI_SETTINGS, type PdiStepResult } from '../pdi/engine.js';
@@ -10,7 +10,7 @@ import type { PdiIssue } from '../pdi/issues.js';
 import type { RecordedSnapshot } from '../pdi/step-inputs.js';
 import { recomputeSparkTask, type PdiOverrides } from '../pdi/task.js';
 import type { PdiMethod } from '../schema/pdi-snapshot.js';
-import { DuckDb } from './duckdb.js';
+import { DuckDb, type SqlParam } from './duckdb.js';
 import {
   APPLY_SETTINGS,
   BUILD_STEPS,
@@ -18,7 +18,10 @@ import {
   loadAttemptSettingsSql,
   loadAttemptsSql,
   loadTrajectoriesSql,
+  INDEX_STANDARD,
+  loadStandardSql,
   MAX_LINE_BYTES,
+  PATCH_MACRO,
   pairwiseMacros,
   SUSPECT_TASKS,
   textMacros,
@@ -29,7 +32,7 @@ import { findSparkTaskFolders, type SparkTaskFolder } from './spark-task-folders
 
 /** Options of {@link batchPdi}. */
 export interface BatchPdiOptions extends PdiOverrides {
-  /** Raw SPARK folders: dataset roots or task folders. */
+  /** Raw SPARK folders (dataset roots or task folders) and standardized files from `trajkit import spark` (.jsonl, .jsonl.gz, .parquet). */
   inputs: readonly string[];
   /** Compare with the recorded snapshots. */
   compare?: boolean;
@@ -105,10 +108,11 @@ export async function batchPdi(options: BatchPdiOptions): Promise<BatchPdiResult
   }
   const method = options.method ?? DEFAULT_PDI_SETTINGS.method;
 
-  const folders = await findSparkTaskFolders(options.inputs);
+  const { folders: rawInputs, standard } = await splitInputs(options.inputs);
+  const folders = rawInputs.length > 0 ? await findSparkTaskFolders(rawInputs) : [];
   const issues: PdiIssue[] = [];
   const readable = await Promise.all(folders.map((folder) => checkReadable(folder, issues)));
-  log(`pdi: ${folders.length} task folders`);
+  log(`pdi: ${folders.length} task folders, ${standard.length} standardized files`);
 
   const spill = await mkdtemp(join(tmpdir(), 'trajkit-pdi-'));
   const db = await DuckDb.create({ threads: options.threads, memoryLimit: options.memoryLimit ?? '1GB', tempDirectory: spill });
@@ -148,6 +152,25 @@ export async function batchPdi(options: BatchPdiOptions): Promise<BatchPdiResult
       loadAttemptsSql(replayTasks.length > 0),
       replayTasks.length > 0 ? { files: replayTasks.map((f) => f.attempts!), task_ids: replayTasks.map((f) => taskId.get(f)!) } : {},
     );
+    if (standard.length > 0) {
+      // Standardized records become the same event and attempts.json tables as raw folders.
+      await db.run(PATCH_MACRO);
+      const parquet = standard.filter((f) => f.toLowerCase().endsWith('.parquet'));
+      const jsonl = standard.filter((f) => !f.toLowerCase().endsWith('.parquet'));
+      if (parquet.length > 0) await db.run(loadStandardSql(true, true), { files: parquet, file_offset: 0 });
+      if (jsonl.length > 0) await db.run(loadStandardSql(false, parquet.length === 0), { files: jsonl, file_offset: parquet.length });
+      const files = [...parquet, ...jsonl];
+      for (const statement of INDEX_STANDARD) await db.run(statement, standardParams(statement, files, tasks.length));
+      // A record DuckDB could not read (or without provenance.task) is a row without a task.
+      const unread = await db.rows<{ file_no: number; n: number }>(
+        'SELECT file_no, count(*)::INTEGER AS n FROM pdi_std WHERE task IS NULL GROUP BY file_no ORDER BY file_no',
+      );
+      for (const { file_no, n } of unread) {
+        issues.push({ code: 'TK_PDI_INVALID_RECORD', file: files[file_no], message: `${n} record(s) could not be read (not valid JSON/Unicode for DuckDB, or no provenance.task); left out` });
+      }
+      await db.run('DROP TABLE pdi_std; DROP TABLE pdi_std_task');
+    }
+    const [{ n: taskCount }] = await db.rows<{ n: number }>('SELECT count(*)::INTEGER AS n FROM pdi_task');
     log(`pdi: read in ${elapsed()}; building steps`);
     await db.run(APPLY_SETTINGS, { warmup: options.warmup ?? null, threshold: options.threshold ?? null });
     for (const macro of textMacros()) await db.run(macro);
@@ -156,7 +179,10 @@ export async function batchPdi(options: BatchPdiOptions): Promise<BatchPdiResult
 
     // Problems are found in SQL; their file, line and field come from the TypeScript reader.
     const suspects = await db.rows<{ task_id: number }>(SUSPECT_TASKS);
-    for (const { task_id } of suspects) issues.push(...(await diagnose(tasks[task_id]!, method, options)));
+    for (const { task_id } of suspects) {
+      if (task_id < tasks.length) issues.push(...(await diagnose(tasks[task_id]!, method, options)));
+      else issues.push(await standardIssue(db, task_id));
+    }
     // The step table holds everything from here on; free the raw text.
     await db.run('DROP TABLE pdi_event; DROP TABLE pdi_attempts_doc; DROP TABLE pdi_attempts_settings; DROP TABLE pdi_att_walk');
 
@@ -169,7 +195,7 @@ export async function batchPdi(options: BatchPdiOptions): Promise<BatchPdiResult
     log(`pdi: computed in ${elapsed()}`);
 
     const rows = await db.rows<ResultRow>(RESULT_ROWS);
-    const result: BatchPdiResult = { tasks: folders.length, steps: 0, rows: [], issues };
+    const result: BatchPdiResult = { tasks: taskCount, steps: 0, rows: [], issues };
     for (const row of rows) {
       if (!row.has_step) continue;
       const out = toRow(row, method, options);
@@ -365,6 +391,43 @@ async function diagnose(folder: SparkTaskFolder, method: PdiMethod, overrides: P
     file: folder.trajectory ?? folder.attempts,
     message: `DuckDB's JSON reader rejected a record the TypeScript reader accepts (over ${MAX_LINE_BYTES} bytes?); the batch result for this task is incomplete`,
   }];
+}
+
+/** Standardized record files (by name) and raw SPARK folders among the inputs. */
+async function splitInputs(inputs: readonly string[]): Promise<{ folders: string[]; standard: string[] }> {
+  const folders: string[] = [];
+  const standard: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
+      throw new InputError(input, error.code === 'ENOENT' ? 'no such file or folder' : error.message, error);
+    });
+    if (info.isDirectory()) folders.push(input);
+    else if (STANDARD_SUFFIXES.some((suffix) => input.toLowerCase().endsWith(suffix))) standard.push(input);
+    else throw new InputError(input, `not a SPARK folder or a standardized file (${STANDARD_SUFFIXES.join(', ')})`);
+  }
+  return { folders, standard };
+}
+
+/** Standardized inputs `batchPdi` reads: the output of `trajkit import spark`. */
+const STANDARD_SUFFIXES = ['.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
+
+// Each statement gets exactly the parameters it names.
+function standardParams(statement: string, files: string[], taskOffset: number): Record<string, SqlParam> {
+  const params: Record<string, SqlParam> = {};
+  if (statement.includes('$files')) params.files = files;
+  if (statement.includes('$task_offset')) params.task_offset = taskOffset;
+  return params;
+}
+
+/** A standardized task whose records do not give a consistent step sequence. */
+async function standardIssue(db: DuckDb, taskId: number): Promise<PdiIssue> {
+  const [row] = await db.rows<{ task: string; dir: string }>('SELECT task, dir FROM pdi_task WHERE task_id = $id', { id: taskId });
+  return {
+    code: 'TK_PDI_INVALID_RECORD',
+    task: row?.task,
+    file: row?.dir,
+    message: 'the records of this task do not give a consistent step sequence (a missing field, a reflect without its execution result, or memos that do not line up); check it with `trajkit validate` and the raw folder',
+  };
 }
 
 async function checkReadable(folder: SparkTaskFolder, issues: PdiIssue[]): Promise<SparkTaskFolder> {

@@ -560,3 +560,141 @@ SELECT DISTINCT task_id FROM (
   SELECT c.task_id FROM pdi_att_walk c
   WHERE c.in_walk AND c.kind = 'reflect' AND c.attempt > 0
     AND NOT EXISTS (SELECT 1 FROM pdi_att_walk p WHERE p.task_id = c.task_id AND p.attempt = c.attempt - 1))`;
+
+/** The record columns the standardized path reads (`content` and `llm_calls` are never read). */
+const STANDARD_COLUMNS = ['provenance', 'outcome', 'artifacts', 'pdi', 'details'] as const;
+
+/**
+ * Loads the PDI-relevant fields of standardized trajectories (one record per attempt, written by
+ * `trajkit import spark`) from `.jsonl` (`parquet = false`) or `.parquet` files, only the
+ * columns needed. `file_no` numbers the files of all calls (`$file_offset` + file_index).
+ */
+export function loadStandardSql(parquet: boolean, first: boolean): string {
+  const source = parquet
+    ? `read_parquet($files)`
+    : `read_json($files, format = 'newline_delimited', ignore_errors = true, maximum_object_size = ${MAX_LINE_BYTES},
+                 columns = {${STANDARD_COLUMNS.map((c) => `${c}: 'JSON'`).join(', ')}})`;
+  return `
+${first ? 'CREATE OR REPLACE TEMP TABLE pdi_std AS' : 'INSERT INTO pdi_std'}
+SELECT ($file_offset + file_index)::INTEGER AS file_no,
+       json_extract_string(provenance, '$.task') AS task,
+       TRY_CAST(json_extract_string(provenance, '$.attempt') AS DOUBLE) AS attempt,
+       json_extract_string(provenance, '$.source_file') AS source_file,
+       TRY_CAST(json_extract_string(provenance, '$.extra.lines.execution_result') AS BIGINT) AS line_exec,
+       TRY_CAST(json_extract_string(provenance, '$.extra.lines.reflect_call') AS BIGINT) AS line_reflect,
+       TRY_CAST(json_extract_string(provenance, '$.extra.lines.pdi_snapshot') AS BIGINT) AS line_snapshot,
+       TRY_CAST(json_extract_string(provenance, '$.extra.attempts_json_index') AS BIGINT) AS att_index,
+       json_extract_string(outcome, '$.status') AS status,
+       json_extract_string(outcome, '$.exit_status') AS exit_status,
+       json_extract_string(outcome, '$.test_summary') AS test_summary,
+       json_extract_string(outcome, '$.error') AS error,
+       coalesce(json_type(outcome, '$.extra.result_json'), 'NULL') <> 'NULL' AS judged,
+       json_transform(artifacts, '[{"name": "VARCHAR", "content": "VARCHAR"}]') AS arts,
+       json_transform(pdi, '{"step": "DOUBLE", "proxy_exec": "DOUBLE", "proxy_plan": "DOUBLE", "proxy_oss": "DOUBLE", "raw_pdi": "DOUBLE",
+                             "weight": "DOUBLE", "weighted_pdi": "DOUBLE", "triggered": "BOOLEAN", "level": "VARCHAR"}') AS snap,
+       json_extract(details, '$.spark_attempts_json') AS attempts_json,
+       json_extract(details, '$.spark_attempts_json_derived') AS derived,
+       json_transform(json_extract(details, '$.spark_event_patches'), '[{"line": "BIGINT", "set": "JSON", "unset": "VARCHAR[]"}]') AS patches
+FROM ${source}`;
+}
+
+/**
+ * Registers the tasks found in the standardized records (ids after the raw tasks) and turns the
+ * records into the same tables the raw path fills: trajectory events (ordered by their original
+ * line) for tasks imported from a trajectory, `attempts.json` documents for tasks imported from
+ * `attempts.json` alone, and every task's settings. Fields the importer could not type are read
+ * back from `details.spark_event_patches`, so each event is the one the raw file held.
+ */
+export const INDEX_STANDARD: readonly string[] = [
+  `
+INSERT INTO pdi_task (task_id, task, dir, source, trajectory_file, attempts_file)
+SELECT $task_offset + row_number() OVER (ORDER BY file_no, task) - 1, task, $files[file_no + 1],
+       CASE WHEN bool_or(source_file = 'trajectory.jsonl') THEN 'trajectory' ELSE 'attempts' END,
+       $files[file_no + 1], $files[file_no + 1]
+FROM pdi_std WHERE task IS NOT NULL GROUP BY file_no, task`,
+  `
+CREATE OR REPLACE TEMP TABLE pdi_std_task AS
+SELECT s.*, t.task_id, t.source AS task_source,
+       list_filter(s.arts, lambda a: a.name = 'agent_commands')[1].content AS art_commands,
+       list_filter(s.arts, lambda a: a.name = 'memo_before')[1].content AS art_memo_before,
+       list_filter(s.arts, lambda a: a.name = 'memo_after')[1].content AS art_memo_after
+FROM pdi_std s JOIN pdi_task t ON t.task = s.task AND t.dir = $files[s.file_no + 1] AND t.task_id >= $task_offset`,
+  `
+INSERT INTO pdi_event (task_id, type, attempt, status, test_summary, agent_commands, error, judged,
+                       memo_before, memo_after, step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level, valid)
+WITH ev AS (
+  SELECT task_id, line_exec AS line, 'execution_result' AS type, attempt,
+         tk_patched(patches, line_exec, 'status', exit_status) AS status,
+         tk_patched(patches, line_exec, 'test_summary', test_summary) AS test_summary,
+         tk_patched(patches, line_exec, 'agent_commands', coalesce(art_commands, '')) AS agent_commands,
+         tk_patched(patches, line_exec, 'error', coalesce(error, '')) AS error,
+         judged, NULL AS memo_before, NULL AS memo_after, NULL::STRUCT(step DOUBLE, proxy_exec DOUBLE, proxy_plan DOUBLE, proxy_oss DOUBLE,
+           raw_pdi DOUBLE, weight DOUBLE, weighted_pdi DOUBLE, triggered BOOLEAN, level VARCHAR) AS snap
+  FROM pdi_std_task WHERE task_source = 'trajectory' AND line_exec IS NOT NULL
+  UNION ALL
+  SELECT task_id, line_reflect, 'reflect_call', attempt, NULL, NULL, NULL, NULL, NULL,
+         tk_patched(patches, line_reflect, 'memo_before', coalesce(art_memo_before, '')),
+         tk_patched(patches, line_reflect, 'memo_after', coalesce(art_memo_after, '')), NULL
+  FROM pdi_std_task WHERE task_source = 'trajectory' AND line_reflect IS NOT NULL
+  UNION ALL
+  SELECT task_id, line_snapshot, 'pdi_snapshot', attempt, NULL, NULL, NULL, NULL, NULL, NULL, NULL, snap
+  FROM pdi_std_task WHERE task_source = 'trajectory' AND line_snapshot IS NOT NULL)
+SELECT task_id, type, attempt, status, test_summary, agent_commands, error, judged, memo_before, memo_after,
+       snap.step, snap.proxy_exec, snap.proxy_plan, snap.proxy_oss, snap.raw_pdi, snap.weight, snap.weighted_pdi, snap.triggered, snap.level,
+       CASE type
+         WHEN 'execution_result' THEN ${isInt('attempt')} AND status IS NOT NULL AND test_summary IS NOT NULL AND agent_commands IS NOT NULL
+         WHEN 'reflect_call' THEN ${isInt('attempt')} AND memo_before IS NOT NULL AND memo_after IS NOT NULL
+         ELSE ${isInt('attempt')} AND ${isInt('snap.step')} AND snap.proxy_exec IS NOT NULL AND snap.proxy_plan IS NOT NULL
+           AND snap.proxy_oss IS NOT NULL AND snap.raw_pdi IS NOT NULL AND snap.weight IS NOT NULL AND snap.weighted_pdi IS NOT NULL
+           AND snap.triggered IS NOT NULL AND (snap.level IS NULL OR snap.level IN ('soft', 'strong'))
+       END
+FROM ev ORDER BY task_id, line`,
+  `
+INSERT INTO pdi_attempts_settings (task_id, parsed, enabled, warmup, threshold)
+SELECT task_id, true, TRY_CAST(json_extract_string(attempts_json, '$.pdi.enabled') AS BOOLEAN),
+       TRY_CAST(json_extract_string(attempts_json, '$.pdi.warmup') AS DOUBLE),
+       TRY_CAST(json_extract_string(attempts_json, '$.pdi.threshold') AS DOUBLE)
+FROM pdi_std_task WHERE attempts_json IS NOT NULL`,
+  `
+INSERT INTO pdi_attempts_doc (task_id, exploration_memo, memo_history, attempts, pdi, valid)
+WITH per_task AS (
+  SELECT task_id,
+         any_value(attempts_json) FILTER (WHERE attempts_json IS NOT NULL) AS doc,
+         any_value(derived) FILTER (WHERE derived IS NOT NULL) AS derived,
+         list({'attempt': attempt, 'status': status, 'agent_commands': coalesce(art_commands, ''), 'test_summary': test_summary}
+              ORDER BY att_index) FILTER (WHERE att_index IS NOT NULL) AS rebuilt_attempts,
+         list(art_memo_before ORDER BY attempt) FILTER (WHERE art_memo_before IS NOT NULL) AS rebuilt_history,
+         arg_max(coalesce(art_memo_after, ''), attempt) FILTER (WHERE line_reflect IS NOT NULL) AS rebuilt_memo,
+         list(snap ORDER BY attempt) FILTER (WHERE snap IS NOT NULL) AS rebuilt_pdi_history
+  FROM pdi_std_task WHERE task_source = 'attempts' GROUP BY task_id),
+fields AS (
+  SELECT task_id, doc,
+         CASE WHEN list_contains(json_transform(derived, '["VARCHAR"]'), 'exploration_memo') THEN coalesce(rebuilt_memo, '')
+              ELSE json_extract_string(doc, '$.exploration_memo') END AS exploration_memo,
+         CASE WHEN list_contains(json_transform(derived, '["VARCHAR"]'), 'memo_history') THEN coalesce(rebuilt_history, [])
+              ELSE json_transform(json_extract(doc, '$.memo_history'), '["VARCHAR"]') END AS memo_history,
+         CASE WHEN json_exists(doc, '$.attempts')
+              THEN json_transform(json_extract(doc, '$.attempts'), '[{"attempt": "DOUBLE", "status": "VARCHAR", "agent_commands": "VARCHAR", "test_summary": "VARCHAR"}]')
+              ELSE rebuilt_attempts END AS attempts,
+         {'enabled': TRY_CAST(json_extract_string(doc, '$.pdi.enabled') AS BOOLEAN),
+          'warmup': TRY_CAST(json_extract_string(doc, '$.pdi.warmup') AS DOUBLE),
+          'threshold': TRY_CAST(json_extract_string(doc, '$.pdi.threshold') AS DOUBLE),
+          'history': CASE WHEN list_contains(json_transform(derived, '["VARCHAR"]'), 'pdi.history') THEN rebuilt_pdi_history
+                          ELSE json_transform(json_extract(doc, '$.pdi.history'), '[{"step": "DOUBLE", "proxy_exec": "DOUBLE", "proxy_plan": "DOUBLE",
+                            "proxy_oss": "DOUBLE", "raw_pdi": "DOUBLE", "weight": "DOUBLE", "weighted_pdi": "DOUBLE", "triggered": "BOOLEAN", "level": "VARCHAR"}]') END}
+           AS pdi
+  FROM per_task)
+SELECT task_id, exploration_memo, memo_history, attempts, pdi,
+  doc IS NOT NULL AND exploration_memo IS NOT NULL AND memo_history IS NOT NULL AND attempts IS NOT NULL
+  AND coalesce(list_bool_and(list_transform(memo_history, lambda m: m IS NOT NULL)), true)
+  AND coalesce(list_bool_and(list_transform(attempts, lambda a: ${isInt('a.attempt')} AND a.status IS NOT NULL
+        AND a.agent_commands IS NOT NULL AND a.test_summary IS NOT NULL)), true)
+FROM fields`,
+];
+
+/** A field of a standardized event as the raw line held it: the importer's patch for that line wins. */
+export const PATCH_MACRO = `CREATE OR REPLACE TEMP MACRO tk_patched(patches, line, field, typed) AS CASE
+  WHEN list_contains(coalesce(list_filter(patches, lambda p: p.line = line)[1].unset, []), field) THEN NULL
+  WHEN json_exists(list_filter(patches, lambda p: p.line = line)[1].set, '$."' || field || '"')
+    THEN json_extract_string(list_filter(patches, lambda p: p.line = line)[1].set, '$."' || field || '"')
+  ELSE typed END`;
