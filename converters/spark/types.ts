@@ -40,6 +40,8 @@ export type SparkWarningCode =
   | 'blank_line'
   | 'invalid_utf8'
   | 'control_char'
+  | 'lone_surrogate'
+  | 'lone_surrogate_replaced'
   | 'missing_task_summary'
   | 'status_mismatch'
   | 'attempt_mismatch'

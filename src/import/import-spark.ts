@@ -11,6 +11,7 @@ import { isHfUri } from '../hub/hf-uri.js';
 import { openAtomicFile } from '../io/atomic-file.js';
 import { recordFileType } from '../io/record-format.js';
 import { openRecordWriter, type RecordWriterOptions } from '../io/record-writer.js';
+import { replaceLoneSurrogates } from './replace-lone-surrogates.js';
 import { convertSparkTask, loadSparkTask, loadSparkValidator, type SparkTaskFolder, type SparkTaskJob } from './spark-task.js';
 import type { SparkWorkerRequest, SparkWorkerResponse } from './spark-worker.js';
 
@@ -43,6 +44,7 @@ export const LOSSY_SPARK_WARNINGS: ReadonlySet<SparkWarningCode> = new Set([
   'unreadable_file',
   'invalid_utf8',
   'invalid_record',
+  'lone_surrogate_replaced',
 ]);
 
 const MAX_DEPTH = 4;
@@ -221,6 +223,7 @@ export async function importSparkToFile(path: string, out: string, options: Impo
     return importSparkParallel(path, out, type.gzip, threads, options);
   }
   const writer = await openRecordWriter(out, { columns: SPARK_PARQUET_COLUMNS, ...options.writer });
+  const parquet = (options.writer?.format ?? type?.format) === 'parquet';
   const summary: ImportSparkSummary = { tasks: 0, attempts: 0, trajectories: 0, warnings: [], lossy: false };
   // A task's records are handed to the writer without waiting for each one: the disk writes
   // them while the next task is converted. At most two tasks' records are buffered.
@@ -229,6 +232,19 @@ export async function importSparkToFile(path: string, out: string, options: Impo
   try {
     for await (const item of importSpark(path, options)) {
       if (item.kind === 'record') {
+        if (parquet) {
+          const changed = replaceLoneSurrogates(item.record);
+          if (changed.length > 0) {
+            const { provenance } = item.record;
+            note(summary, {
+              code: 'lone_surrogate_replaced',
+              task: provenance.task ?? '',
+              file: provenance.source_file ?? '',
+              ...(provenance.line !== undefined && { line: provenance.line }),
+              message: `${item.record.id}: ${changed.length} string(s) with a lone UTF-16 surrogate (first: ${changed[0]}) written with U+FFFD, which Parquet can hold; use JSON Lines to keep them`,
+            }, options);
+          }
+        }
         const written = writer.write(item.record);
         written.catch(() => {}); // awaited below; a failure must not surface as unhandled first
         current.push(written);

@@ -1,14 +1,15 @@
 /**
  * Encoding oddities of the SPARK release (spec §9.6) that the importer keeps byte for byte but
  * reports: C1 control characters (mojibake: UTF-8 read as Latin-1, then written as UTF-8),
- * U+FFFD, NUL and other control characters. Works on the raw bytes with native searches, so it
+ * U+FFFD, NUL and other control characters, and escaped lone UTF-16 surrogates (valid JSON, not
+ * valid Unicode: kept in JSON output, but Parquet/DuckDB refuse them). Works on the raw bytes with native searches, so it
  * costs almost nothing next to JSON.parse. In JSON text NUL and C0 controls can only appear as
  * `\u00XX` escapes (at any nesting depth: a nested escape is `\\u00XX`, which contains one);
  * in plain text (SKILL.md) they appear raw.
  */
 
 /** What a hit is. */
-export type QuirkKind = 'c1' | 'replacement' | 'nul' | 'control';
+export type QuirkKind = 'c1' | 'replacement' | 'nul' | 'control' | 'surrogate';
 
 /** One quirk at a byte offset. */
 export interface QuirkHit {
@@ -18,6 +19,8 @@ export interface QuirkHit {
 
 const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 const ESCAPE = Buffer.from('\\u00', 'latin1');
+const SURROGATE_LOWER = Buffer.from('\\ud', 'latin1');
+const SURROGATE_UPPER = Buffer.from('\\uD', 'latin1');
 
 function hexDigit(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
@@ -29,6 +32,27 @@ function hexDigit(byte: number): number {
 /** Tab, newline, carriage return and ESC (ANSI colours in verifier output) are expected. */
 function isExpectedControl(code: number): boolean {
   return code === 0x09 || code === 0x0a || code === 0x0d || code === 0x1b;
+}
+
+const HIGH = (byte: number) => (byte >= 0x38 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x62) || (byte >= 0x41 && byte <= 0x42);
+const LOW = (byte: number) => (byte >= 0x63 && byte <= 0x66) || (byte >= 0x43 && byte <= 0x46);
+
+/** Whether the `\ud…` escape at `i` is half of no pair (nested JSON doubles the backslashes). */
+function isLoneSurrogateEscape(buf: Buffer, i: number): boolean {
+  const kind = buf[i + 3];
+  if (HIGH(kind)) {
+    let j = i + 6;
+    while (buf[j] === 0x5c) j++;
+    return !(j > i + 6 && buf[j] === 0x75 && (buf[j + 1] === 0x64 || buf[j + 1] === 0x44) && LOW(buf[j + 2]));
+  }
+  if (LOW(kind)) {
+    // Paired when a high escape ends right before this one's backslashes.
+    let j = i;
+    while (j > 0 && buf[j - 1] === 0x5c) j--;
+    const h = j - 6;
+    return !(h >= 0 && buf[h + 1] === 0x75 && (buf[h + 2] === 0x64 || buf[h + 2] === 0x44) && HIGH(buf[h + 3]) && buf[h] === 0x5c);
+  }
+  return false;
 }
 
 /**
@@ -51,6 +75,11 @@ export function scanQuirkBytes(bytes: Uint8Array, options: { raw?: boolean } = {
     const code = high * 16 + low;
     if (code === 0) hits.push({ kind: 'nul', offset: i });
     else if (!isExpectedControl(code)) hits.push({ kind: 'control', offset: i });
+  }
+  for (const pattern of [SURROGATE_LOWER, SURROGATE_UPPER]) {
+    for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + 3)) {
+      if (isLoneSurrogateEscape(buf, i)) hits.push({ kind: 'surrogate', offset: i });
+    }
   }
   if (options.raw) {
     for (let i = 0; i < buf.length; i++) {

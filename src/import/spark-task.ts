@@ -235,6 +235,10 @@ const QUIRK_TEXT: Record<QuirkKind, { code: SparkWarningCode; say: (n: number) =
   replacement: { code: 'replacement_char', say: (n) => `${n} U+FFFD replacement character(s) (bytes lost before the release); kept` },
   nul: { code: 'nul_char', say: (n) => `${n} NUL character(s) (\\u0000, also inside the nested Codex JSON); kept — unsafe for C strings and PostgreSQL text` },
   control: { code: 'control_char', say: (n) => `${n} other control character(s); kept` },
+  surrogate: {
+    code: 'lone_surrogate',
+    say: (n) => `${n} escaped lone UTF-16 surrogate(s) (valid JSON, not valid Unicode); kept in JSON output, replaced by U+FFFD in Parquet`,
+  },
 };
 
 /** One warning per line and kind of quirk, in line order. */
@@ -256,7 +260,7 @@ function reportQuirks(hits: QuirkHit[], lineStarts: number[], file: string, warn
     kinds.set(hit.kind, (kinds.get(hit.kind) ?? 0) + 1);
   }
   for (const line of [...counts.keys()].sort((a, b) => a - b)) {
-    for (const kind of ['c1', 'replacement', 'nul', 'control'] as const) {
+    for (const kind of ['c1', 'replacement', 'nul', 'control', 'surrogate'] as const) {
       const n = counts.get(line)!.get(kind);
       if (n) warn(QUIRK_TEXT[kind].code, file, line, QUIRK_TEXT[kind].say(n));
     }

@@ -7,7 +7,7 @@ import { sparkTaskToTrajectories } from '../../../converters/spark/import.js';
 import type { SparkTrajectory, SparkWarning } from '../../../converters/spark/types.js';
 import { importSpark } from '../../../src/import/import-spark.js';
 
-// Hand-made task folders, one per family of quirks (fixtures/spark/README.md).
+// Hand-made task folders, one per family of quirks (fixtures/spark/dataset/README.md).
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'spark', 'dataset');
 
 let records: SparkTrajectory[];
