@@ -137,7 +137,15 @@ export async function findSparkTasks(root: string): Promise<{ folders: SparkTask
 }
 
 async function visit(dir: string, depth: number, folders: SparkTaskFolder[], warnings: SparkWarning[], root: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (dir === root) throw new InputError(root, `cannot list the folder (${(error as Error).message})`, error);
+    const task = relative(root, dir).split(sep).join('/');
+    warnings.push({ code: 'unreadable_file', task, file: '', message: `cannot list the folder (${(error as Error).message}); skipped` });
+    return;
+  }
   const names = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
   const files = {
     trajectory: names.has(SPARK_FILES.trajectory),
@@ -279,8 +287,8 @@ const WORKER_FILE = fileURLToPath(new URL('./spark-worker.js', import.meta.url))
 
 /**
  * JSON Lines output with a pool of workers: each converts whole tasks and sends back their
- * serialised lines; this thread only writes them, in task order. At most two tasks per worker
- * are in flight, so memory stays bounded.
+ * serialised lines; this thread only writes them, in task order. At most a few tasks
+ * (one more than the workers) are in flight, so memory stays bounded.
  */
 async function importSparkParallel(
   path: string,
@@ -305,7 +313,7 @@ async function importSparkParallel(
     wake = undefined;
   };
   const dispatch = (worker: Worker) => {
-    if (failure || dispatched >= jobs.length || dispatched - written >= workers.length * 2) return false;
+    if (failure || dispatched >= jobs.length || dispatched - written > workers.length) return false;
     const request: SparkWorkerRequest = { index: dispatched, job: jobs[dispatched] };
     dispatched++;
     worker.postMessage(request);
