@@ -1,8 +1,8 @@
 /**
  * Escapes text from the data for HTML text and attribute values. Besides `& < > " '`, it makes
- * characters that HTML would drop, misparse or hide visible: C0 controls (NUL included) become
- * their Unicode control pictures (`␀`), C1 controls (mojibake) `\x80`-style escapes, and lone
- * UTF-16 surrogates U+FFFD. Tab and newline stay.
+ * characters that HTML would drop, misparse or hide visible: C0 controls (NUL included), DEL and
+ * C1 controls (mojibake) become `\x00`-style escapes, lone UTF-16 surrogates U+FFFD. Tab and
+ * newline stay.
  */
 export function escapeHtml(text: string): string {
   return text.replace(
@@ -21,9 +21,7 @@ export function escapeHtml(text: string): string {
           return '&#39;';
       }
       const code = c.charCodeAt(0);
-      if (code < 0x20) return String.fromCharCode(0x2400 + code);
-      if (code === 0x7f) return '\u2421';
-      if (code <= 0x9f) return `\\x${code.toString(16)}`;
+      if (code <= 0x9f) return `\\x${code.toString(16).padStart(2, '0')}`;
       return '\ufffd';
     },
   );

@@ -84,7 +84,7 @@ function pdiPanel(task: ReportTask, steps: readonly (ReportStep & { attempt: num
 
   const weighted = steps.filter((s) => s.weighted_pdi !== null);
   const points = weighted.map((s) => [x(s.attempt), y(s.weighted_pdi!)] as const);
-  parts.push(el('path', { class: 'pdi-line', d: points.length > 1 ? polylinePath(points) : `M${px(points[0]?.[0] ?? LEFT)} ${px(points[0]?.[1] ?? y(0))} h0`, fill: 'none', stroke: COLORS.pdi, 'stroke-width': 2, 'stroke-linejoin': 'round' }));
+  if (points.length > 1) parts.push(el('path', { class: 'pdi-line', d: polylinePath(points), fill: 'none', stroke: COLORS.pdi, 'stroke-width': 2, 'stroke-linejoin': 'round' }));
   weighted.forEach((s, i) => {
     const [cx, cy] = points[i];
     const text = stepTooltip(s);
