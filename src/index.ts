@@ -19,3 +19,31 @@ export * from './pdi/index.js';
 export { batchPdi, type BatchPdiOptions, type BatchPdiResult, type BatchPdiRow } from './analytics/batch-pdi.js';
 export { findSparkTaskFolders, type SparkTaskFolder as SparkPdiTaskFolder } from './analytics/spark-task-folders.js';
 export { readSparkTask } from './analytics/read-spark-task.js';
+export {
+  openAnalyticsViews,
+  withAnalyticsViews,
+  formatViewIssue,
+  reportViewIssues,
+  TRAJECTORY_COLUMNS,
+  type AnalyticsViewsOptions,
+  type AnalyticsSession,
+  type ViewCounts,
+  type ViewIssue,
+} from './analytics/views.js';
+export * from './analytics/query.js';
+export {
+  pdiSummary,
+  summarizeViews,
+  formatPdiSummary,
+  type PdiSummaryOptions,
+  type PdiSummary,
+  type PdiOrigin,
+  type TaskSummaryRow,
+  type OverallSummary,
+  type OutcomeProxyRow,
+  type InterventionRow,
+} from './analytics/summary.js';
+export { formatTextTable, type TextTableOptions } from './analytics/text-table.js';
+export { buildReport, writeReport, type BuildReportOptions } from './report/build-report.js';
+export { renderReport } from './report/render-report.js';
+export type { ReportData, ReportTask, ReportAttempt, ReportStep } from './report/report-data.js';
