@@ -65,7 +65,7 @@ export async function loadSparkTask(job: SparkTaskJob): Promise<{ input: SparkTa
   if (job.duplicate) {
     warn('duplicate_task', '', undefined, `another task folder is also named "${basename(folder.dir)}"; this one is imported as task "${folder.task}"`);
   }
-  const input = await readSparkTask(folder, warn);
+  const input = await readSparkTaskFiles(folder, warn);
   if (job.revision !== undefined) input.revision = job.revision;
   return { input, warnings };
 }
@@ -110,7 +110,7 @@ export type Warn = (code: SparkWarningCode, file: string, line: number | undefin
  * Reads one task folder into the converter's input, reporting (never throwing on) malformed
  * lines, unreadable files and encoding quirks.
  */
-export async function readSparkTask(folder: SparkTaskFolder, warn: Warn): Promise<SparkTaskInput> {
+export async function readSparkTaskFiles(folder: SparkTaskFolder, warn: Warn): Promise<SparkTaskInput> {
   const input: SparkTaskInput = { task: folder.task };
   const { trajectory, attempts, skill } = folder.files;
   if (!trajectory) {
