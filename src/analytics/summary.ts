@@ -270,3 +270,11 @@ export function formatPdiSummary(summary: Omit<PdiSummary, 'issues' | 'counts'>)
   ];
   return sections.join('\n');
 }
+
+/** The `--json` document of a summary: the tables, load counts, records left out, and notes counted by code. */
+export function pdiSummaryJson(summary: PdiSummary): object {
+  const notes: Record<string, number> = {};
+  for (const issue of summary.issues) if (issue.severity === 'warning') notes[issue.code] = (notes[issue.code] ?? 0) + 1;
+  const { issues, ...tables } = summary;
+  return { ...tables, left_out: issues.filter((i) => i.severity === 'error'), notes };
+}

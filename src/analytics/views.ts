@@ -22,9 +22,9 @@ export interface AnalyticsViewsOptions {
    */
   inputs: readonly string[];
   /**
-   * Also recompute PDI for raw SPARK inputs with the batch engine (`batchPdi`) and add those rows
-   * to `steps` with `origin = 'recomputed'`; an object sets what-if overrides. Needs at least
-   * one raw SPARK input.
+   * Also recompute PDI with the batch engine (`batchPdi`) from the raw SPARK folders and the
+   * `.jsonl`/`.jsonl.gz`/`.parquet` files among the inputs, and add those rows to `steps` with
+   * `origin = 'recomputed'`; an object sets what-if overrides.
    */
   recompute?: boolean | PdiOverrides;
   /** DuckDB worker threads. */
@@ -146,6 +146,9 @@ type StepColumn = (typeof STEP_COLUMNS)[number][0];
 
 const BATCH_ROWS = 256;
 
+/** Standardized files `batchPdi` recomputes from (it takes files, not folders of them). */
+const BATCH_PDI_SUFFIXES = ['.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
+
 /**
  * Loads `inputs` into one in-process DuckDB session and defines three views:
  * - `trajectories`: one row per standardized trajectory (typed outcome and provenance columns,
@@ -162,9 +165,6 @@ export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promis
   const log = options.log ?? (() => {});
   if (options.inputs.length === 0) throw new UsageError('no input paths given');
   const { sparkRoots, recordPaths } = await classifyInputs(options.inputs);
-  if (options.recompute && sparkRoots.length === 0) {
-    throw new UsageError('recomputing PDI needs raw SPARK folders (dataset root or task folders) among the inputs');
-  }
 
   const spill = await mkdtemp(join(tmpdir(), 'trajkit-views-'));
   const db = await DuckDb.create({ threads: options.threads, memoryLimit: options.memoryLimit ?? '1GB', tempDirectory: spill });
@@ -200,9 +200,11 @@ export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promis
         }
       }
     }
+    const recordFiles: string[] = [];
     if (recordPaths.length > 0) {
       for await (const input of expandInputs([...recordPaths])) {
         counts.files++;
+        recordFiles.push(input.path);
         log(`views: reading ${input.path}`);
         for await (const item of readRecords(input.path, { maxStringLength: Infinity })) {
           if (item.error) {
@@ -218,7 +220,13 @@ export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promis
     if (options.recompute) {
       const overrides = typeof options.recompute === 'object' ? options.recompute : {};
       log('views: recomputing PDI (batch)');
-      const pdi = await batchPdi({ inputs: sparkRoots.map((r) => r.path), ...overrides, threads: options.threads, memoryLimit: options.memoryLimit, log });
+      const recomputable = recordFiles.filter((file) => BATCH_PDI_SUFFIXES.some((suffix) => file.toLowerCase().endsWith(suffix)));
+      for (const file of recordFiles.filter((f) => !recomputable.includes(f))) {
+        issues.push({ code: 'not_recomputed', severity: 'warning', file, message: `PDI not recomputed: the batch engine reads ${BATCH_PDI_SUFFIXES.join(', ')} files` });
+      }
+      const inputs = [...sparkRoots.map((r) => r.path), ...recomputable];
+      if (inputs.length === 0) throw new UsageError('recomputing PDI needs raw SPARK folders or .jsonl/.jsonl.gz/.parquet files among the inputs');
+      const pdi = await batchPdi({ inputs, ...overrides, threads: options.threads, memoryLimit: options.memoryLimit, log });
       for (const issue of pdi.issues) {
         issues.push({ code: issue.code, severity: 'warning', message: issue.message, file: issue.file, line: issue.line, task: issue.task });
       }

@@ -18,12 +18,14 @@ export const pdiCommand = defineCommand({
       .option('threshold', { type: 'number', describe: "Trigger when weighted PDI < this (default: each run's own, else -0.5)" })
       .option('out', { type: 'string', describe: 'Write one row per task and step to this file (.parquet, .csv or .jsonl), atomically' })
       .option('compare', { type: 'boolean', default: false, describe: 'Compare with the recorded snapshots; exit 1 unless every compared step matches' })
+      .option('summary', { type: 'boolean', default: false, describe: 'Print per-task and overall tables instead of rows (steps, triggers, proxies by outcome, pass rate after feedback); recorded PDI unless a what-if flag is given' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads (default: one per core)' })
       .option('memory-limit', { type: 'string', default: '1GB', describe: 'DuckDB memory limit; tables spill to a temp folder beyond it' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr (issues are still listed)' }),
   run: async (args) => {
     if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads > 0)) throw new UsageError('--threads must be a whole number, 1 or more');
+    if (args.summary) return (await import('./pdi-summary.js')).runPdiSummary(args);
     const [{ batchPdi }, format] = await Promise.all([import('../analytics/batch-pdi.js'), import('../analytics/format-pdi.js')]);
     const result = await batchPdi({
       inputs: args.inputs.map(String),

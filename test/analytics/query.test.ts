@@ -171,6 +171,28 @@ describe('views over standardized files', () => {
   }
 });
 
+describe('recomputing from standardized files', () => {
+  it('adds recomputed steps equal to the recorded ones on the released runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trajkit-views-'));
+    try {
+      const file = join(dir, 'spark.jsonl');
+      await importSparkToFile(SPARK, file, { threads: 1 });
+      const session = await openAnalyticsViews({ inputs: [file], recompute: true, threads: 1 });
+      try {
+        const pick = (origin: string) =>
+          session.db.rows<Json>(`SELECT task, attempt, step, weighted_pdi, triggered, level FROM steps WHERE origin = $origin ORDER BY task, attempt, step`, { origin });
+        const recorded = await pick('recorded');
+        expect(recorded.length).toBeGreaterThan(40);
+        expect(await pick('recomputed')).toEqual(recorded);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runQuery', () => {
   it('reports every record it leaves out, with file and line, and keeps the rest', async () => {
     const result = await runQuery([BROKEN], 'SELECT task, attempt, status, id FROM attempts ORDER BY attempt');

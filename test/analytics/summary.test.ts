@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,5 +200,40 @@ describe('pdiSummary on the released SPARK data', () => {
     expect(recomputed.origin).toBe('recomputed');
     expect(recomputed.tasks).toEqual(recorded.tasks);
     expect(recomputed.interventions).toEqual(recorded.interventions);
+  });
+});
+
+describe('trajkit pdi --summary (CLI)', () => {
+  // These run the built CLI (`npm test` builds first; alone: `npx tsc -p .` first).
+  function trajkit(...args: string[]) {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'trajkit.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it('prints the summary tables of the recorded PDI, exit 0', async () => {
+    const { code, stdout, stderr } = trajkit('pdi', '--summary', 'fixtures/report/hostile.jsonl');
+    expect(stdout).toBe(formatPdiSummary(await pdiSummary({ inputs: [HOSTILE] })));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('prints JSON with --json, and summarises recomputed rows when a what-if flag is given', () => {
+    const recorded = JSON.parse(trajkit('pdi', '--summary', '--json', 'fixtures/report/hostile.jsonl').stdout);
+    expect(recorded.origin).toBe('preferred');
+    expect(recorded.overall.soft).toBe(1);
+    expect(recorded.left_out).toEqual([]);
+    const whatIf = trajkit('pdi', '--summary', '--json', '--threshold', '-5', SPARK);
+    expect(whatIf.code).toBe(0);
+    const summary = JSON.parse(whatIf.stdout);
+    expect(summary.origin).toBe('recomputed');
+    // far below every recorded weighted PDI but one: almost nothing triggers
+    expect(summary.overall.soft + summary.overall.strong).toBeLessThan(3);
+    expect(summary.interventions.find((r: { intervention: string }) => r.intervention === 'none').attempts).toBeGreaterThan(40);
+  });
+
+  it('exits 2 when combined with --compare or --out', () => {
+    const { code, stderr } = trajkit('pdi', '--summary', '--compare', 'fixtures/report/hostile.jsonl');
+    expect(code).toBe(2);
+    expect(stderr).toBe('trajkit: --summary cannot be combined with --compare or --out\n');
   });
 });
