@@ -48,6 +48,7 @@ export const LOSSY_SPARK_WARNINGS: ReadonlySet<SparkWarningCode> = new Set([
 ]);
 
 const MAX_DEPTH = 4;
+const MAX_PENDING_WRITES = 8;
 
 /** Where an import reads from: the local root, the revision and the task folders found there. */
 interface SparkImportPlan {
@@ -233,47 +234,50 @@ export async function importSparkToFile(path: string, out: string, options: Impo
   const writer = await openRecordWriter(out, { columns: SPARK_PARQUET_COLUMNS, ...options.writer });
   const parquet = (options.writer?.format ?? type?.format) === 'parquet';
   const summary: ImportSparkSummary = { tasks: 0, attempts: 0, trajectories: 0, warnings: [], lossy: false };
-  // A task's records are handed to the writer without waiting for each one: the disk writes
-  // them while the next task is converted. At most two tasks' records are buffered.
-  let previous: Promise<void>[] = [];
-  let current: Promise<void>[] = [];
+  // Records are handed to the writer without waiting for each one, so the disk writes them
+  // while the next task converts. At most MAX_PENDING_WRITES wait at once: each pending write
+  // listens on the file stream, and more than ten listeners make Node warn about a leak.
+  const pending: Promise<void>[] = [];
   try {
     for await (const item of importSpark(path, options)) {
       if (item.kind === 'record') {
         if (parquet) {
-          const changed = replaceLoneSurrogates(item.record);
-          if (changed.length > 0) {
-            const { provenance } = item.record;
-            note(summary, {
-              code: 'lone_surrogate_replaced',
-              task: provenance.task ?? '',
-              file: provenance.source_file ?? '',
-              ...(provenance.line !== undefined && { line: provenance.line }),
-              message: `${item.record.id}: ${changed.length} string(s) with a lone UTF-16 surrogate (first: ${changed[0]}) written with U+FFFD, which Parquet can hold; use JSON Lines to keep them`,
-            }, options);
-          }
+          const warning = makeUtf8Safe(item.record);
+          if (warning) note(summary, warning, options);
         }
+        if (pending.length >= MAX_PENDING_WRITES) await pending.shift();
         const written = writer.write(item.record);
-        written.catch(() => {}); // awaited below; a failure must not surface as unhandled first
-        current.push(written);
+        written.catch(() => {}); // awaited later; a failure must not surface as unhandled first
+        pending.push(written);
         summary.trajectories++;
       } else if (item.kind === 'warning') {
         note(summary, item.warning, options);
       } else {
         summary.tasks++;
         summary.attempts += item.attempts;
-        await Promise.all(previous);
-        previous = current;
-        current = [];
       }
     }
-    await Promise.all([...previous, ...current]);
+    await Promise.all(pending);
     await writer.close();
   } catch (error) {
     await writer.abort();
     throw error;
   }
   return summary;
+}
+
+/** Parquet (UTF-8) cannot hold a lone surrogate: replace it with U+FFFD, and say so. */
+function makeUtf8Safe(record: SparkTrajectory): SparkWarning | undefined {
+  const changed = replaceLoneSurrogates(record);
+  if (changed.length === 0) return undefined;
+  const { provenance } = record;
+  return {
+    code: 'lone_surrogate_replaced',
+    task: provenance.task ?? '',
+    file: provenance.source_file ?? '',
+    ...(provenance.line !== undefined && { line: provenance.line }),
+    message: `${record.id}: ${changed.length} string(s) with a lone UTF-16 surrogate (first: ${changed[0]}) written with U+FFFD, which Parquet can hold; use JSON Lines to keep them`,
+  };
 }
 
 function note(summary: ImportSparkSummary, warning: SparkWarning, options: ImportSparkToFileOptions): void {
