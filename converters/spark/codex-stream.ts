@@ -114,6 +114,8 @@ export function parseCodexStream(stdout: string, ids: ToolCallIds = new ToolCall
   const pendingStarted: { entry: CodexStreamEntry; text: string; index: number }[] = [];
   // Completed command lines that rebuilt exactly, by item id: a started line is checked against them.
   const exactCommandLines = new Map<string, string>();
+  // Reasoning items seen since the last action, for that next action's reasoning_content.
+  let reasoning: { id: string; text: string }[] = [];
   const attach = (entry: CodexStreamEntry) => {
     const last = result.items[result.items.length - 1];
     if (!last) {
@@ -140,10 +142,21 @@ export function parseCodexStream(stdout: string, ids: ToolCallIds = new ToolCall
       } else if (made[0].class_ === 'code_action' && own.event === 'item.completed' && own.id !== undefined) {
         exactCommandLines.set(own.id, text);
       }
+      const action = made[0];
+      if (reasoning.length > 0 && action.class_ !== 'text_observation' && action.reasoning_content === undefined) {
+        // Codex reports reasoning as items of its own; ADP keeps it on the action it led to.
+        // The reasoning lines stay in codex_after, so this is a copy, not the source of the rebuild.
+        action.reasoning_content = reasoning.map((r) => r.text).join('\n\n');
+        own.reasoning_items = reasoning.map((r) => r.id);
+        reasoning = [];
+      }
       result.items.push(...made);
       continue;
     }
     const item = event.item;
+    if (event.type === 'item.completed' && isObject(item) && item.type === 'reasoning' && typeof item.text === 'string' && typeof item.id === 'string') {
+      reasoning.push({ id: item.id, text: item.text });
+    }
     if (
       event.type === 'item.started' &&
       isObject(item) &&

@@ -89,6 +89,8 @@ export interface CodexItemExtra {
   command?: string;
   /** Whitespace between `</think>` and the message, when the message started with `<think>`. */
   think_gap?: string;
+  /** Ids of Codex `reasoning` items whose text was copied into this action's reasoning_content. */
+  reasoning_items?: string[];
   /** mcp_tool_call: the server. */
   server?: string;
   /** mcp_tool_call: the tool name. */

@@ -68,6 +68,20 @@ describe('parseCodexStream', () => {
     expect(rebuilt).toBe(stdout);
   });
 
+  it('copies Codex reasoning items into the next action\'s reasoning_content, keeping the lines in place', () => {
+    const stdout = stream(
+      { type: 'item.completed', item: { id: 'item_0', type: 'reasoning', text: '**Look first**' } },
+      { type: 'item.completed', item: { id: 'item_1', type: 'reasoning', text: 'then run' } },
+      cmd('item_2', "/bin/bash -lc 'ls'", 'a\n', 0, 'completed'),
+      { type: 'item.completed', item: { id: 'item_3', type: 'agent_message', text: 'done' } },
+    );
+    const { parsed, content, rebuilt } = roundTrip(stdout);
+    expect(parsed.items[0]).toMatchObject({ class_: 'code_action', reasoning_content: '**Look first**\n\nthen run', extra: { codex: { reasoning_items: ['item_0', 'item_1'] } } });
+    expect(parsed.items[2]).not.toHaveProperty('reasoning_content');
+    expect(content[0].extra?.codex_after).toHaveLength(2);
+    expect(rebuilt).toBe(stdout);
+  });
+
   it('turns error and turn.failed events into environment observations', () => {
     const stdout = stream({ type: 'error', message: 'Reconnecting... 1/5' }, { type: 'turn.failed', error: { message: '502 Bad Gateway' } });
     const { parsed, rebuilt } = roundTrip(stdout);
