@@ -433,7 +433,7 @@ function buildRecord(ctx: BuildContext): SparkTrajectory {
     content,
     ...(content.some((item) => item.class_ === 'code_action') && { available_code_languages: ['bash'] }),
     provenance,
-    task: ctx.task,
+    task: { ...ctx.task, ...(ctx.task.extra && { extra: { ...ctx.task.extra } }) },
     outcome,
     ...(artifacts.length > 0 && { artifacts }),
     ...(llmCalls.length > 0 && { llm_calls: llmCalls }),
