@@ -55,7 +55,7 @@ export async function* splitLines(stream: AsyncIterable<Buffer>): AsyncGenerator
       } else {
         bytes = chunk.subarray(start, newline);
       }
-      yield decode(bytes, ++lineNumber);
+      yield decodeLine(bytes, ++lineNumber);
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
@@ -64,10 +64,11 @@ export async function* splitLines(stream: AsyncIterable<Buffer>): AsyncGenerator
       pendingBytes += chunk.length - start;
     }
   }
-  if (pendingBytes > 0) yield decode(Buffer.concat(pending, pendingBytes), ++lineNumber);
+  if (pendingBytes > 0) yield decodeLine(Buffer.concat(pending, pendingBytes), ++lineNumber);
 }
 
-function decode(bytes: Buffer, lineNumber: number): Line {
+/** One line's bytes (without the `\n`) as a {@link Line}: how every line reader here decodes. */
+export function decodeLine(bytes: Buffer, lineNumber: number): Line {
   const invalidUtf8 = !isUtf8(bytes);
   return { lineNumber, text: bytes.toString('utf8'), byteLength: bytes.length, invalidUtf8 };
 }

@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { readLines } from './read-lines.js';
+import { readLines, type Line } from './read-lines.js';
 import { readParquetJsonRows, type DuckDBSettings } from './parquet.js';
 import { RECORD_FILE_SUFFIXES, recordFileType, type RecordFormat } from './record-format.js';
 import { splitJsonValues } from './split-json-values.js';
@@ -89,14 +89,8 @@ export async function* readRecords(file: string, options: ReadRecordsOptions = {
   try {
     if (format === 'jsonl') {
       for await (const line of readLines(file, { gzip })) {
-        if (line.invalidUtf8) {
-          yield { file, line: line.lineNumber, index: index++, byteLength: line.byteLength, error: invalidUtf8Error(line.text) };
-          continue;
-        }
-        // Editors on Windows like to start UTF-8 files with a byte-order mark; JSON.parse does not.
-        const text = line.lineNumber === 1 && line.text.charCodeAt(0) === 0xfeff ? line.text.slice(1) : line.text;
-        if (isBlank(text)) continue;
-        const item = parseRecordText(text, line.byteLength, limit);
+        const item = parseJsonLine(line, limit);
+        if (item === undefined) continue;
         yield { file, line: line.lineNumber, index: index++, byteLength: line.byteLength, ...item };
       }
     } else {
@@ -117,8 +111,30 @@ export async function* readRecords(file: string, options: ReadRecordsOptions = {
     }
   } catch (error) {
     // A corrupt gzip stream or a read error part-way: report it as this file's last item.
-    yield { file, index, error: { code: 'read-failed', message: `reading stopped: ${describeReadFailure(error)}` } };
+    yield { file, index, error: readFailedError(error) };
   }
+}
+
+/**
+ * One JSON Lines line as {@link readRecords} reads it: the record or why it is unreadable, or
+ * `undefined` for a blank line (not a record). `firstLine` (default: line number 1) drops a
+ * leading UTF-8 byte-order mark. Exported so parallel readers decode lines exactly the same way.
+ */
+export function parseJsonLine(
+  line: Line,
+  maxStringLength: number = DEFAULT_MAX_STRING_LENGTH,
+  firstLine: boolean = line.lineNumber === 1,
+): { record?: unknown; error?: RecordReadError } | undefined {
+  if (line.invalidUtf8) return { error: invalidUtf8Error(line.text) };
+  // Editors on Windows like to start UTF-8 files with a byte-order mark; JSON.parse does not.
+  const text = firstLine && line.text.charCodeAt(0) === 0xfeff ? line.text.slice(1) : line.text;
+  if (isBlank(text)) return undefined;
+  return parseRecordText(text, line.byteLength, maxStringLength);
+}
+
+/** The error item's reason when a file stops part-way (a read error, corrupt or truncated gzip). */
+export function readFailedError(error: unknown): RecordReadError {
+  return { code: 'read-failed', message: `reading stopped: ${describeReadFailure(error)}` };
 }
 
 async function* readParquetRecords(file: string, limit: number, options: ReadRecordsOptions): AsyncGenerator<RecordItem> {
@@ -138,7 +154,8 @@ async function* readParquetRecords(file: string, limit: number, options: ReadRec
   }
 }
 
-async function assertReadableFile(file: string): Promise<void> {
+/** Throws {@link InputError} (missing, a directory, no permission) unless `file` can be read. */
+export async function assertReadableFile(file: string): Promise<void> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new InputError(file, 'is a directory, not a file');

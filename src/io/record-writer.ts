@@ -32,6 +32,11 @@ export interface RecordWriter {
   readonly count: number;
   /** Appends one record (a JSON value; Parquet needs objects). Waits when the disk is slower. */
   write(record: unknown): Promise<void>;
+  /**
+   * JSON Lines writers only: appends `records` records already serialised the way `write` does
+   * (`JSON.stringify(record)` then `\n`, UTF-8), e.g. by worker threads. Other formats lack it.
+   */
+  writeJsonLines?(bytes: Uint8Array, records: number): Promise<void>;
   /** Finishes the file and moves it into place atomically. */
   close(): Promise<void>;
   /** Drops everything written; `path` is left as it was. Safe to call more than once. */
@@ -74,6 +79,10 @@ class JsonLinesWriter implements RecordWriter {
   async write(record: unknown): Promise<void> {
     await this.file.write(`${stringify(record, this.path, this.count)}\n`);
     this.count++;
+  }
+  async writeJsonLines(bytes: Uint8Array, records: number): Promise<void> {
+    await this.file.write(bytes);
+    this.count += records;
   }
   close(): Promise<void> {
     return this.file.commit();

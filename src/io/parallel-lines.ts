@@ -1,0 +1,477 @@
+import { createReadStream, existsSync, type ReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { TrajkitError } from '../errors.js';
+import type { Line } from './read-lines.js';
+
+/**
+ * An ordered parallel map over the lines of a JSON Lines file (optionally gzipped) on a pool of
+ * worker threads. This thread only reads raw bytes, cuts them into batches of whole lines and
+ * transfers each batch (zero copy) to the least busy worker; the worker decodes the lines and
+ * runs a transform from a worker module, whose result comes back as plain data (bytes
+ * transferred). Results are yielded in input order, and at most `threads × queueDepth` batches
+ * are in flight, so memory stays bounded whatever the input size.
+ *
+ * Where it is wired (and why only there): `migrateFiles`, whose per-record work (parse, migrate,
+ * lint, stringify, encode) is several times the cost of reading and needs every core to reach
+ * half the read + JSON.parse rate. `lint` and `validate` already meet their targets on one
+ * thread and return no bytes, so they stay single-threaded for now.
+ */
+
+/** Where a batch sits in its file; its lines are numbered from 1 within the batch. */
+export interface LineBatch {
+  /** 0-based batch number in the file: batch 0 starts with the file's first line. */
+  seq: number;
+}
+
+/** What a transform returns: a value for the main thread, and buffers to transfer rather than copy. */
+export interface LineBatchOutput<Out> {
+  value: Out;
+  transfer?: readonly TransferListItem[];
+}
+
+/**
+ * Runs in a worker on one batch. `lines` is lazy (each line is decoded as it is reached) and
+ * numbered from 1 within the batch; blank lines are included. Throwing fails the whole map.
+ */
+export type LineBatchTransform<Out> = (lines: Iterable<Line>, batch: LineBatch) => LineBatchOutput<Out>;
+
+/**
+ * The shape of a worker module: `createLineBatchTransform(init)` runs in every worker at the
+ * start of each {@link LinePool.map}, with that call's `init` (structured-cloned: plain data).
+ */
+export interface LineWorkerModule<Init, Out> {
+  createLineBatchTransform(init: Init): LineBatchTransform<Out> | Promise<LineBatchTransform<Out>>;
+}
+
+/** One item of {@link LinePool.map}: a batch's result, or the read error that ended the file. */
+export type LinePoolItem<Out> =
+  | { kind: 'batch'; /** Lines in the batch (blank ones included). */ lines: number; value: Out }
+  | { kind: 'read-failed'; /** From the file or gunzip stream; every whole line before it was yielded. */ error: unknown };
+
+export interface LinePoolOptions {
+  /** The worker module (compiled JavaScript; see {@link compiledModuleUrl}). */
+  module: URL;
+  /** Worker threads; default `os.availableParallelism()`. */
+  threads?: number;
+  /** Bytes of whole lines per batch (a batch holding one longer line is that long); default 1 MiB. */
+  batchBytes?: number;
+  /** Batches in flight per worker, counting results not yet taken; default 2. */
+  queueDepth?: number;
+}
+
+/** A pool of workers running one worker module; map files through it one at a time. */
+export interface LinePool<Init, Out> {
+  readonly threads: number;
+  /**
+   * Streams `file`'s lines through the workers and yields each batch's result in input order.
+   * A read error part-way (a corrupt gzip, say) ends the file with a `read-failed` item; a
+   * transform that throws, or a worker that crashes, throws {@link WorkerError}. Leaving the loop
+   * early stops reading.
+   */
+  map(file: string, init: Init, options?: { gzip?: boolean }): AsyncGenerator<LinePoolItem<Out>, void, undefined>;
+  /** Stops the workers. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** A worker thread failed (crashed, exited, or its transform threw): the run cannot go on. */
+export class WorkerError extends TrajkitError {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  constructor(message: string, where: { file?: string; line?: number } = {}, cause?: unknown) {
+    const at = where.file === undefined ? '' : `${where.file}${where.line ? `:${where.line}` : ''}: `;
+    super('TK_WORKER', `${at}${message}`, { exitCode: 1, cause });
+    this.file = where.file;
+    this.line = where.line;
+  }
+}
+
+/** Messages to a worker. */
+export type LineWorkerRequest =
+  | { type: 'job'; job: number; init: unknown }
+  | { type: 'batch'; job: number; seq: number; bytes: Uint8Array };
+
+/** Messages from a worker. */
+export type LineWorkerResponse =
+  | { type: 'batch'; job: number; seq: number; ok: true; lines: number; value: unknown }
+  | { type: 'batch'; job: number; seq: number; ok: false; /** Line within the batch (0: before the first). */ line: number; message: string };
+
+const SELF = import.meta.url;
+// Under vitest this file runs as TypeScript source; workers are plain Node and need the build.
+const FROM_SOURCE = SELF.endsWith('.ts');
+const PACKAGE_ROOT = new URL(FROM_SOURCE ? '../../' : '../../../', SELF);
+
+/**
+ * The URL plain Node can load for a module of this package, named by its compiled `.js` URL
+ * relative to a caller (`new URL('./x.js', import.meta.url)`). From the build (dist/) that is the
+ * URL itself; when the caller runs as TypeScript source (vitest), the same file under dist/,
+ * which `npm test` builds first. Worker threads cannot run our TypeScript, so this is the one
+ * place that maps source to build.
+ */
+export function compiledModuleUrl(url: URL): URL {
+  if (!FROM_SOURCE) return url;
+  const root = fileURLToPath(PACKAGE_ROOT);
+  const inside = relative(root, fileURLToPath(url));
+  if (inside.startsWith('..') || inside.split(sep)[0] === 'dist') return url;
+  return new URL(`dist/${inside.split(sep).join('/')}`, PACKAGE_ROOT);
+}
+
+const WORKER_ENTRY = compiledModuleUrl(new URL('./parallel-lines-worker.js', SELF));
+
+/** True when the worker entry and `module` exist as JavaScript (always, in the built package). */
+export function linePoolAvailable(module: URL): boolean {
+  return existsSync(fileURLToPath(WORKER_ENTRY)) && existsSync(fileURLToPath(module));
+}
+
+/** Starts the workers; throws {@link WorkerError} when the worker code is not built. */
+export function openLinePool<Init, Out>(options: LinePoolOptions): LinePool<Init, Out> {
+  for (const url of [WORKER_ENTRY, options.module]) {
+    if (!existsSync(fileURLToPath(url))) {
+      throw new WorkerError(`worker module ${fileURLToPath(url)} is missing; build the package (npm run build)`);
+    }
+  }
+  return new WorkerLinePool<Init, Out>(options);
+}
+
+/** Resolves every waiter on each `notify`; the map's reader and consumer both wait on one. */
+class Signal {
+  private waiters: Array<() => void> = [];
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  /** Batches sent to this worker whose answer has not come back. */
+  outstanding: number;
+}
+
+interface Job {
+  id: number;
+  file: string;
+  results: Map<number, LineWorkerResponse>;
+  signal: Signal;
+}
+
+class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
+  readonly threads: number;
+  private readonly batchBytes: number;
+  private readonly maxInFlight: number;
+  private readonly slots: Slot[] = [];
+  private failure: WorkerError | undefined;
+  private active: Job | undefined;
+  private jobs = 0;
+  private closing = false;
+
+  constructor(options: LinePoolOptions) {
+    this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    this.batchBytes = Math.max(1, Math.floor(options.batchBytes ?? 1 << 20));
+    this.maxInFlight = this.threads * Math.max(1, Math.floor(options.queueDepth ?? 2));
+    for (let i = 0; i < this.threads; i++) {
+      const worker = new Worker(WORKER_ENTRY, { workerData: { module: options.module.href } });
+      const slot: Slot = { worker, outstanding: 0 };
+      worker.on('message', (response: LineWorkerResponse) => this.receive(slot, response));
+      worker.on('error', (error) => this.fail(new WorkerError(`a worker thread crashed: ${describe(error)}`, this.where(), error)));
+      worker.on('messageerror', (error) => this.fail(new WorkerError(`a worker's answer could not be read: ${describe(error)}`, this.where(), error)));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new WorkerError(`a worker thread exited unexpectedly (exit code ${code})`, this.where()));
+      });
+      // Idle workers must not keep the process alive; a running map holds them (see map).
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  async *map(file: string, init: Init, options: { gzip?: boolean } = {}): AsyncGenerator<LinePoolItem<Out>, void, undefined> {
+    if (this.active) throw new Error('LinePool.map: one file at a time');
+    if (this.closing) throw new Error('LinePool.map: the pool is closed');
+    if (this.failure) throw this.failure;
+    const job: Job = { id: ++this.jobs, file, results: new Map(), signal: new Signal() };
+    const start: LineWorkerRequest = { type: 'job', job: job.id, init };
+    // `init` must be plain data; a value that cannot be cloned throws here, before any worker got it.
+    for (const { worker } of this.slots) worker.postMessage(start);
+    this.active = job;
+    for (const { worker } of this.slots) worker.ref();
+
+    let dispatched = 0;
+    let consumed = 0;
+    let linesBefore = 0;
+    const pump = () => {
+      while (!this.failure && dispatched - consumed < this.maxInFlight) {
+        const bytes = reader.take();
+        if (!bytes) return;
+        let slot = this.slots[0];
+        for (const other of this.slots) if (other.outstanding < slot.outstanding) slot = other;
+        slot.outstanding++;
+        const request: LineWorkerRequest = { type: 'batch', job: job.id, seq: dispatched++, bytes };
+        slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+      }
+    };
+    const reader = new BatchReader(file, options.gzip ?? file.endsWith('.gz'), this.batchBytes, () => {
+      pump();
+      job.signal.notify();
+    });
+
+    try {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        const response = job.results.get(consumed);
+        if (response) {
+          job.results.delete(consumed);
+          if (!response.ok) {
+            const line = response.line > 0 ? linesBefore + response.line : undefined;
+            throw new WorkerError(`a worker failed: ${response.message}`, { file, line });
+          }
+          consumed++;
+          linesBefore += response.lines;
+          pump();
+          yield { kind: 'batch', lines: response.lines, value: response.value as Out };
+          continue;
+        }
+        if (reader.done && consumed === dispatched) break;
+        await job.signal.wait();
+      }
+      if (reader.failed) yield { kind: 'read-failed', error: reader.error };
+    } finally {
+      reader.stop();
+      this.active = undefined;
+      for (const { worker } of this.slots) worker.unref();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.active) this.fail(new WorkerError('the worker pool was closed during a run', this.where()));
+    await Promise.all(this.slots.map(({ worker }) => worker.terminate()));
+  }
+
+  private receive(slot: Slot, response: LineWorkerResponse): void {
+    slot.outstanding--;
+    const job = this.active;
+    // Answers to a map that was left early are dropped.
+    if (!job || response.job !== job.id) return;
+    job.results.set(response.seq, response);
+    job.signal.notify();
+  }
+
+  private fail(error: WorkerError): void {
+    this.failure ??= error;
+    this.active?.signal.notify();
+  }
+
+  private where(): { file?: string } {
+    return { file: this.active?.file };
+  }
+}
+
+function describe(error: unknown): string {
+  // DOMException (DataCloneError) and errors from other realms are not `instanceof Error` here.
+  if (error !== null && typeof error === 'object' && 'message' in error) {
+    const { name, message } = error as { name?: unknown; message: unknown };
+    return typeof name === 'string' && name !== 'Error' ? `${name}: ${String(message)}` : String(message);
+  }
+  return String(error);
+}
+
+/**
+ * Reads a file (gunzipping it if asked) into a queue of line batches. Backpressure pauses the
+ * file stream while batches wait, and never the gunzip stream: its output is taken as it comes,
+ * so when the gzip data turns out truncated or corrupt, every line it decoded before is kept
+ * (a paused, errored stream would drop what it had buffered).
+ */
+class BatchReader {
+  /** Set when reading stopped on an error; the queue then ends with the whole lines read before it. */
+  failed = false;
+  error: unknown;
+  private readonly batcher: LineBatcher;
+  private readonly raw: ReadStream;
+  private readonly gunzip: Gunzip | undefined;
+  private readonly queue: Buffer[] = [];
+  private ended = false;
+  private gunzipFull = false;
+
+  constructor(
+    file: string,
+    gzip: boolean,
+    batchBytes: number,
+    private readonly changed: () => void,
+  ) {
+    this.batcher = new LineBatcher(batchBytes);
+    // Smaller reads for gzip: one read can inflate to many batches before the pause takes hold.
+    this.raw = createReadStream(file, { highWaterMark: gzip ? 1 << 16 : 1 << 20 });
+    this.raw.on('error', (error) => this.fail(error));
+    if (gzip) {
+      const gunzip = (this.gunzip = createGunzip());
+      this.raw.on('data', (chunk) => {
+        if (!gunzip.write(chunk)) {
+          this.gunzipFull = true;
+          this.flow();
+        }
+      });
+      this.raw.on('end', () => gunzip.end());
+      gunzip.on('drain', () => {
+        this.gunzipFull = false;
+        this.flow();
+      });
+      gunzip.on('data', (chunk: Buffer) => this.add(chunk));
+      gunzip.on('end', () => this.finish());
+      gunzip.on('error', (error) => this.fail(error));
+    } else {
+      // No encoding is set, so chunks are Buffers.
+      this.raw.on('data', (chunk) => this.add(chunk as Buffer));
+      this.raw.on('end', () => this.finish());
+    }
+  }
+
+  /** True when the file is read to its end (or its error) and every batch was taken. */
+  get done(): boolean {
+    return this.ended && this.queue.length === 0;
+  }
+
+  /** The next batch, if one is ready. */
+  take(): Buffer | undefined {
+    const batch = this.queue.shift();
+    if (this.queue.length === 0) this.flow();
+    return batch;
+  }
+
+  /** Stops reading (at the end, or when the consumer leaves early). */
+  stop(): void {
+    this.ended = true;
+    this.queue.length = 0;
+    this.raw.destroy();
+    this.gunzip?.destroy();
+  }
+
+  private add(chunk: Buffer): void {
+    if (this.ended) return;
+    for (const batch of this.batcher.push(chunk)) this.queue.push(batch);
+    this.flow();
+    if (this.queue.length > 0) this.changed();
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const rest = this.batcher.end();
+    if (rest) this.queue.push(rest);
+    this.changed();
+  }
+
+  private fail(error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failed = true;
+    this.error = error;
+    // Like readLines: the whole lines read before the failure count; a partial last one does not.
+    const whole = this.batcher.wholeLines();
+    if (whole) this.queue.push(whole);
+    this.raw.destroy();
+    this.gunzip?.destroy();
+    this.changed();
+  }
+
+  private flow(): void {
+    if (this.ended) return;
+    if (this.queue.length > 0 || this.gunzipFull) this.raw.pause();
+    else this.raw.resume();
+  }
+}
+
+/**
+ * Cuts a byte stream into batches of whole lines, each in its own ArrayBuffer so it can be
+ * transferred: a batch ends with the line that reaches `target` bytes. Holds at most one batch
+ * plus the longest line.
+ */
+export class LineBatcher {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Where the search for the current batch's last newline resumes (chunk, offset); -1: not begun. */
+  private scanChunk = 0;
+  private scanAt = -1;
+  /** Bytes in the chunks before `scanChunk`. */
+  private scanBefore = 0;
+
+  constructor(private readonly target: number) {}
+
+  /** Adds a chunk; returns the batches completed by it (often none, sometimes several). */
+  push(chunk: Buffer): Buffer[] {
+    const batches: Buffer[] = [];
+    if (chunk.length === 0) return batches;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    for (let batch = this.next(); batch; batch = this.next()) batches.push(batch);
+    return batches;
+  }
+
+  /** Every buffered whole line (through the last newline), or undefined when none has ended. */
+  wholeLines(): Buffer | undefined {
+    let before = this.size;
+    for (let i = this.chunks.length - 1; i >= 0; i--) {
+      before -= this.chunks[i].length;
+      const newline = this.chunks[i].lastIndexOf(10);
+      if (newline !== -1) return this.take(i, newline + 1, before + newline + 1);
+    }
+    return undefined;
+  }
+
+  /** At the end of input: everything left (its last line may lack a newline). */
+  end(): Buffer | undefined {
+    if (this.size === 0) return undefined;
+    const last = this.chunks.length - 1;
+    return this.take(last, this.chunks[last].length, this.size);
+  }
+
+  private next(): Buffer | undefined {
+    if (this.size < this.target) return undefined;
+    if (this.scanAt < 0) {
+      // The newline that closes the batch is at byte target - 1 or later.
+      let skip = this.target - 1;
+      let i = 0;
+      let before = 0;
+      while (skip >= this.chunks[i].length) {
+        skip -= this.chunks[i].length;
+        before += this.chunks[i++].length;
+      }
+      this.scanChunk = i;
+      this.scanAt = skip;
+      this.scanBefore = before;
+    }
+    let before = this.scanBefore;
+    for (let i = this.scanChunk; i < this.chunks.length; i++) {
+      const newline = this.chunks[i].indexOf(10, i === this.scanChunk ? this.scanAt : 0);
+      if (newline !== -1) return this.take(i, newline + 1, before + newline + 1);
+      before += this.chunks[i].length;
+    }
+    // The line that reaches the target goes on in the next chunk: resume the search there.
+    const last = this.chunks.length - 1;
+    this.scanBefore = before - this.chunks[last].length;
+    this.scanChunk = last;
+    this.scanAt = this.chunks[last].length;
+    return undefined;
+  }
+
+  /** Moves chunks[0..upTo) plus chunks[upTo][0..cut) into a fresh buffer of `length` bytes. */
+  private take(upTo: number, cut: number, length: number): Buffer {
+    // allocUnsafeSlow: an ArrayBuffer of its own (never the shared pool), safe to transfer.
+    const batch = Buffer.allocUnsafeSlow(length);
+    let at = 0;
+    for (let j = 0; j < upTo; j++) at += this.chunks[j].copy(batch, at);
+    this.chunks[upTo].copy(batch, at, 0, cut);
+    const rest = this.chunks[upTo].subarray(cut);
+    this.chunks = rest.length > 0 ? [rest, ...this.chunks.slice(upTo + 1)] : this.chunks.slice(upTo + 1);
+    this.size -= length;
+    this.scanAt = -1;
+    return batch;
+  }
+}
