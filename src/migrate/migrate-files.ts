@@ -1,14 +1,20 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isHfUri } from '../hub/hf-uri.js';
 import { expandInputs, type InputFile } from '../io/inputs.js';
-import { readRecords } from '../io/read-records.js';
+import { compiledModuleUrl, linePoolAvailable, openLinePool, type LinePool } from '../io/parallel-lines.js';
+import { assertReadableFile, DEFAULT_MAX_STRING_LENGTH, readFailedError, readRecords } from '../io/read-records.js';
+import { recordFileType } from '../io/record-format.js';
 import { trajectoryInputs } from '../lint/trajectory-files.js';
 import { openRecordWriter, type RecordWriter } from '../io/record-writer.js';
 import { configResolver, type LintConfig } from '../lint/config.js';
 import type { LocatedFinding, RuleCount } from '../lint/lint-files.js';
-import { lintRules, type LintRuleId } from '../lint/rules.js';
-import { migrateRecord, type MigrateTarget } from './migrate-record.js';
+import type { LintRuleId } from '../lint/rules.js';
+import type { MigrateTarget } from './migrate-record.js';
+import { lintConfigData, type MigratedBatch, type MigrateLinesInit } from './migrate-lines.js';
+import { emptyTally, mergeTally, tallyRecord, type MigrationTally, type TallyOptions } from './migration-tally.js';
 
 /** A record that could not be read or migrated: it is not in the output, and this says why. */
 export interface FailedRecord {
@@ -69,9 +75,20 @@ export interface MigrateFilesOptions {
   maxFindings?: number;
   maxStringLength?: number;
   onProgress?: (progress: { file: string; fileIndex: number; fileCount: number; records: number }) => void;
+  /**
+   * Worker threads for JSON Lines in and out (`.jsonl`/`.ndjson`, gzipped or not): lines are
+   * migrated in parallel batches and written in input order, with the same bytes and report as
+   * one thread. 1 = this thread only. Default: one per core, for inputs of 8 MiB or more.
+   */
+  threads?: number;
+  /** Parallel path: input bytes per batch handed to a worker (default 1 MiB). */
+  batchBytes?: number;
 }
 
 const PROGRESS_EVERY = 64;
+/** Smaller JSON Lines inputs stay on this thread: starting workers would cost more than it saves. */
+const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+const MIGRATE_LINES = compiledModuleUrl(new URL('./migrate-lines.js', import.meta.url));
 
 /**
  * Migrates every record of the given files (see `migrateRecord`), streaming, into one `out` file
@@ -79,6 +96,10 @@ const PROGRESS_EVERY = 64;
  * inputs are never modified unless `inPlace` is set, and an in-place file with a record that
  * could not be read or migrated is left as it was (nothing is dropped). A record that fails is
  * reported with file, line and reason; the batch goes on.
+ *
+ * Large JSON Lines inputs written to JSON Lines are migrated on worker threads (see `threads`),
+ * in batches merged back in input order: same output bytes, same report. A worker that crashes
+ * throws `WorkerError` and the output is dropped as for any other error.
  */
 export async function migrateFiles(paths: string[], options: MigrateFilesOptions): Promise<MigrationReport> {
   const to = options.to ?? '1.6.0';
@@ -115,6 +136,9 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
     outputs: [],
   };
 
+  const threads = options.threads;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`threads must be a whole number, 1 or more (got ${threads})`);
+  let pool: LinePool<MigrateLinesInit, MigratedBatch> | undefined;
   const shared = options.out ? await openRecordWriter(options.out) : undefined;
   try {
     for (const [fileIndex, { path: file }] of files.entries()) {
@@ -122,56 +146,20 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
       const summary: FileMigration = { file, records: 0, migrated: 0, failed: 0, withFindings: 0 };
       const writer: RecordWriter = shared ?? (await openRecordWriter(file));
       summary.output = writer.path;
-      let pending: Promise<void> | undefined;
+      const tally = emptyTally();
+      const progress = (records: number) => options.onProgress?.({ file, fileIndex, fileCount: files.length, records: report.records + records });
       try {
-        for await (const item of readRecords(file, { maxStringLength: options.maxStringLength })) {
-          summary.records++;
-          const at = { file, line: item.line ?? null, index: item.index };
-          const fail = (path: string, message: string) => {
-            summary.failed++;
-            if (report.failures.length < maxFindings) report.failures.push({ ...at, path, message });
-            else report.truncated = true;
-          };
-          if (item.error) {
-            fail(item.error.path ?? '', item.error.message);
-            continue;
-          }
-          const result = migrateRecord(item.record, { to, config });
-          report.from[result.from] = (report.from[result.from] ?? 0) + 1;
-          if (!result.record) {
-            const first = result.problems[0];
-            fail(first?.path ?? '', result.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ') || 'could not migrate');
-            continue;
-          }
-          for (const problem of result.problems) {
-            // The record was migrated, but something in it needs a person's attention.
-            if (report.failures.length < maxFindings) report.failures.push({ ...at, path: problem.path, message: `migrated with a problem: ${problem.message}` });
-          }
-          // One write in flight while the next record is read and migrated: the disk and the
-          // CPU work side by side, and waiting before the next write keeps backpressure.
-          if (pending) await pending;
-          pending = writer.write(result.record);
-          pending.catch(() => {}); // awaited below; this only keeps Node from calling it unhandled meanwhile
-          summary.migrated++;
-          if (result.findings.length > 0) summary.withFindings++;
-          for (const finding of result.findings) {
-            if (finding.severity === 'error') report.errorCount++;
-            else report.warningCount++;
-            const counted = (report.byRule[finding.rule] ??= { severity: lintRules[finding.rule].severity, count: 0 });
-            counted.severity = finding.severity;
-            counted.count++;
-            if (report.findings.length < maxFindings) report.findings.push({ ...at, ...finding });
-            else report.truncated = true;
-          }
-          if (options.onProgress && summary.records % PROGRESS_EVERY === 0) {
-            options.onProgress({ file, fileIndex, fileCount: files.length, records: report.records + summary.records });
-          }
+        const workers = await workersFor(file, writer, threads);
+        if (workers > 0) {
+          pool ??= openLinePool<MigrateLinesInit, MigratedBatch>({ module: MIGRATE_LINES, threads: workers, batchBytes: options.batchBytes });
+          const init: MigrateLinesInit = { to, config: lintConfigData(config), maxFindings, maxStringLength: options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH };
+          await migrateInWorkers(pool, file, init, { to, config, maxFindings }, writer, tally, options.onProgress ? progress : undefined);
+        } else {
+          await migrateHere(file, { to, config, maxFindings }, options.maxStringLength, writer, tally, progress);
         }
-        if (pending) await pending;
-        pending = undefined;
         if (!shared) {
           // Never rewrite an input that would lose a record.
-          if (summary.failed > 0) {
+          if (tally.failed > 0) {
             await writer.abort();
             summary.rewritten = false;
           } else {
@@ -181,15 +169,10 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
           }
         }
       } catch (error) {
-        await pending?.catch(() => {});
         if (!shared) await writer.abort();
         throw error;
       }
-      report.records += summary.records;
-      report.migrated += summary.migrated;
-      report.failed += summary.failed;
-      report.withFindings += summary.withFindings;
-      report.byFile.push(summary);
+      addFileTally(report, summary, tally, maxFindings);
       options.onProgress?.({ file, fileIndex, fileCount: files.length, records: report.records });
     }
     if (shared) {
@@ -199,6 +182,117 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
   } catch (error) {
     await shared?.abort();
     throw error;
+  } finally {
+    await pool?.close();
   }
   return report;
+}
+
+/**
+ * Worker threads for one file: only JSON Lines in and out (workers hand back finished lines),
+ * and by default only for files big enough to repay starting the workers.
+ */
+async function workersFor(file: string, writer: RecordWriter, threads: number | undefined): Promise<number> {
+  const type = recordFileType(file);
+  if (threads === 1 || type?.format !== 'jsonl' || !writer.writeJsonLines) return 0;
+  if (threads !== undefined) return threads;
+  const cores = availableParallelism();
+  if (cores < 2 || !linePoolAvailable(MIGRATE_LINES)) return 0;
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    return 0; // the reader reports why
+  }
+  // Gzipped JSON is typically 4–10× smaller; a rough guess is enough for this decision.
+  return (type.gzip ? size * 4 : size) >= PARALLEL_MIN_BYTES ? cores : 0;
+}
+
+/** The single-thread path: any format, records read, migrated and written one by one. */
+async function migrateHere(
+  file: string,
+  options: TallyOptions,
+  maxStringLength: number | undefined,
+  writer: RecordWriter,
+  tally: MigrationTally,
+  progress: (records: number) => void,
+): Promise<void> {
+  let pending: Promise<void> | undefined;
+  try {
+    for await (const item of readRecords(file, { maxStringLength })) {
+      const record = tallyRecord(tally, { line: item.line ?? null, index: item.index, record: item.record, error: item.error }, options);
+      if (record !== undefined) {
+        // One write in flight while the next record is read and migrated: the disk and the
+        // CPU work side by side, and waiting before the next write keeps backpressure.
+        if (pending) await pending;
+        pending = writer.write(record);
+        pending.catch(() => {}); // awaited below; this only keeps Node from calling it unhandled meanwhile
+      }
+      if (tally.records % PROGRESS_EVERY === 0) progress(tally.records);
+    }
+    if (pending) await pending;
+  } catch (error) {
+    await pending?.catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The parallel path for JSON Lines: workers read, migrate and serialise batches of lines
+ * (migrate-lines.ts); this thread merges their tallies and writes their bytes, in input order.
+ */
+async function migrateInWorkers(
+  pool: LinePool<MigrateLinesInit, MigratedBatch>,
+  file: string,
+  init: MigrateLinesInit,
+  options: TallyOptions,
+  writer: RecordWriter,
+  tally: MigrationTally,
+  progress: ((records: number) => void) | undefined,
+): Promise<void> {
+  // Same errors as readRecords for a path that cannot be opened.
+  await assertReadableFile(file);
+  let lines = 0;
+  for await (const item of pool.map(file, init, { gzip: recordFileType(file)?.gzip ?? false })) {
+    if (item.kind === 'read-failed') {
+      tallyRecord(tally, { line: null, index: tally.records, error: readFailedError(item.error) }, options);
+      continue;
+    }
+    const before = tally.records;
+    mergeTally(tally, item.value.tally, { lines, records: before }, options.maxFindings);
+    lines += item.lines;
+    if (item.value.tally.migrated > 0) await writer.writeJsonLines!(item.value.bytes, item.value.tally.migrated);
+    if (progress && Math.floor(before / PROGRESS_EVERY) !== Math.floor(tally.records / PROGRESS_EVERY)) progress(tally.records);
+  }
+}
+
+/** Adds a finished file to the report, as the records were counted in order. */
+function addFileTally(report: MigrationReport, summary: FileMigration, tally: MigrationTally, maxFindings: number): void {
+  summary.records = tally.records;
+  summary.migrated = tally.migrated;
+  summary.failed = tally.failed;
+  summary.withFindings = tally.withFindings;
+  report.records += tally.records;
+  report.migrated += tally.migrated;
+  report.failed += tally.failed;
+  report.withFindings += tally.withFindings;
+  report.errorCount += tally.errorCount;
+  report.warningCount += tally.warningCount;
+  for (const [from, count] of Object.entries(tally.from)) report.from[from] = (report.from[from] ?? 0) + count;
+  for (const [rule, counted] of Object.entries(tally.byRule) as Array<[LintRuleId, RuleCount]>) {
+    const total = (report.byRule[rule] ??= { severity: counted.severity, count: 0 });
+    total.severity = counted.severity;
+    total.count += counted.count;
+  }
+  const { file } = summary;
+  for (const { line, index, path, message, failed } of tally.failures) {
+    if (report.failures.length < maxFindings) report.failures.push({ file, line, index, path, message });
+    else if (failed) report.truncated = true;
+  }
+  for (const { line, index, finding } of tally.findings) {
+    if (report.findings.length < maxFindings) report.findings.push({ file, line, index, ...finding });
+    else report.truncated = true;
+  }
+  if (tally.truncated) report.truncated = true;
+  report.byFile.push(summary);
 }
