@@ -185,3 +185,35 @@ describe('SPARK quirk records validate', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('SPARK size extremes', () => {
+  it('imports a line over 1 MB with a 800,000-character field whole, warns, and rebuilds it exactly', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'trajkit-spark-big-'));
+    try {
+      const task = join(dir, 'big-task');
+      await mkdir(task);
+      const huge = `[LLM ERROR] data: ${'{"delta":{"content":"ü ✓ é"}}\n'.repeat(30_000)}`.slice(0, 800_000);
+      const events = [
+        { type: 'execution_result', attempt: 0, success: false, reward: 0, status: 'FAIL', n_passed: 0, n_tests: 1, agent_stdout_full: '', test_stdout_full: 'x'.repeat(300_000), agent_commands: 'ls', test_summary: 'FAILED (fix these):\n  ✗ t', result_json: null, ctrf_json: null, retry_injection: '', error: '', ts: 1 },
+        { type: 'reflect_call', attempt: 0, model: 'm', system_prompt: 's', user_prompt: 'u', response: huge, input_tokens: 0, output_tokens: 0, latency_s: 1, memo_before: '', memo_after: huge, ts: 2 },
+      ];
+      const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+      await writeFile(join(task, 'trajectory.jsonl'), text);
+      const got: SparkTrajectory[] = [];
+      const seen: SparkWarning[] = [];
+      for await (const item of importSpark(task)) {
+        if (item.kind === 'record') got.push(JSON.parse(JSON.stringify(item.record)) as SparkTrajectory);
+        else if (item.kind === 'warning') seen.push(item.warning);
+      }
+      expect(Buffer.byteLength(text.split('\n')[1])).toBeGreaterThan(1024 * 1024);
+      expect(seen).toContainEqual(warning('large_line', 'big-task', 'trajectory.jsonl', 2));
+      expect(seen).toContainEqual(warning('llm_error_text', 'big-task', 'trajectory.jsonl', 2));
+      expect(got[0].llm_calls?.[0].response).toHaveLength(800_000);
+      expect(jsonEqual(rebuildSparkTask(got).events, events.map((event, i) => ({ line: i + 1, event })))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
