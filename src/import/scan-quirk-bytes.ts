@@ -18,9 +18,7 @@ export interface QuirkHit {
 }
 
 const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
-const ESCAPE = Buffer.from('\\u00', 'latin1');
-const SURROGATE_LOWER = Buffer.from('\\ud', 'latin1');
-const SURROGATE_UPPER = Buffer.from('\\uD', 'latin1');
+const ESCAPE = Buffer.from('\\u', 'latin1');
 
 function hexDigit(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
@@ -68,17 +66,19 @@ export function scanQuirkBytes(bytes: Uint8Array, options: { raw?: boolean } = {
     if (next >= 0x80 && next <= 0x9f) hits.push({ kind: 'c1', offset: i });
   }
   for (let i = buf.indexOf(REPLACEMENT); i !== -1; i = buf.indexOf(REPLACEMENT, i + 3)) hits.push({ kind: 'replacement', offset: i });
-  for (let i = buf.indexOf(ESCAPE); i !== -1; i = buf.indexOf(ESCAPE, i + 4)) {
-    const high = hexDigit(buf[i + 4]);
-    const low = hexDigit(buf[i + 5]);
-    if (high < 0 || high > 1 || low < 0) continue;
-    const code = high * 16 + low;
-    if (code === 0) hits.push({ kind: 'nul', offset: i });
-    else if (!isExpectedControl(code)) hits.push({ kind: 'control', offset: i });
-  }
-  for (const pattern of [SURROGATE_LOWER, SURROGATE_UPPER]) {
-    for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + 3)) {
-      if (isLoneSurrogateEscape(buf, i)) hits.push({ kind: 'surrogate', offset: i });
+  // One pass over `\u` escapes (backslashes are everywhere in nested JSON, so each search
+  // for a pattern starting with one costs a full scan): NUL and control escapes, surrogates.
+  for (let i = buf.indexOf(ESCAPE); i !== -1; i = buf.indexOf(ESCAPE, i + 2)) {
+    const first = buf[i + 2];
+    if (first === 0x30 && buf[i + 3] === 0x30) {
+      const high = hexDigit(buf[i + 4]);
+      const low = hexDigit(buf[i + 5]);
+      if (high < 0 || high > 1 || low < 0) continue;
+      const code = high * 16 + low;
+      if (code === 0) hits.push({ kind: 'nul', offset: i });
+      else if (!isExpectedControl(code)) hits.push({ kind: 'control', offset: i });
+    } else if ((first === 0x64 || first === 0x44) && isLoneSurrogateEscape(buf, i)) {
+      hits.push({ kind: 'surrogate', offset: i });
     }
   }
   if (options.raw) {
