@@ -69,6 +69,11 @@ const NEWLINE = 10;
 const CARET = 94;
 const BANG = 33;
 
+/** Characters that end a single-quoted chunk in shlex's quoting. */
+const SINGLE_BREAKERS = /['\\^]/;
+/** A character that cannot stay unquoted. */
+const NEEDS_QUOTES = /[^+\-./:@\]_0-9A-Za-z]/;
+
 const UNQUOTED = 1;
 const SINGLE = 2;
 const DOUBLE = 4;
@@ -130,6 +135,13 @@ export function quoteShellWord(word: string): string {
  */
 export function unwrapCodexCommand(command: string): string | undefined {
   if (!command.startsWith(CODEX_SHELL_PREFIX)) return undefined;
+  // Fast path for the common case, `'…'` around a script with no quote, backslash or caret:
+  // shlex writes exactly that when some character needs quoting.
+  const last = command.length - 1;
+  if (command.charCodeAt(CODEX_SHELL_PREFIX.length) === SQ && command.charCodeAt(last) === SQ && last > CODEX_SHELL_PREFIX.length) {
+    const inner = command.slice(CODEX_SHELL_PREFIX.length + 1, last);
+    if (!SINGLE_BREAKERS.test(inner) && NEEDS_QUOTES.test(inner)) return inner;
+  }
   const script = parseShellWord(command.slice(CODEX_SHELL_PREFIX.length));
   if (script === undefined) return undefined;
   return CODEX_SHELL_PREFIX + quoteShellWord(script) === command ? script : undefined;
