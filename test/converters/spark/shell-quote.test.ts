@@ -54,3 +54,10 @@ describe('unwrapCodexCommand', () => {
     expect(unwrapCodexCommand("/bin/bash -lc 'a' 'b'")).toBeUndefined();
   });
 });
+
+describe('unwrapCodexCommand on commands quoted the Codex way', () => {
+  it('gives back every script, whichever quoting shlex chose', () => {
+    const scripts = ['ls', 'ls /root', "cat 'a b'", 'echo $HOME', 'a^b', 'x\\y', '', 'printf "%s" ✓', "python3 - <<'PY'\nprint(1)\nPY", '!bang', "it's"];
+    for (const script of scripts) expect(unwrapCodexCommand(`/bin/bash -lc ${quoteShellWord(script)}`)).toBe(script);
+  });
+});
