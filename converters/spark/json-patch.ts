@@ -9,7 +9,11 @@ export interface KeyPatch {
   unset?: string[];
 }
 
-/** Deep equality of JSON values (key order ignored, as JSON parsers do). */
+/**
+ * Deep equality of JSON values (key order ignored, as JSON parsers do). Not
+ * `util.isDeepStrictEqual`: JSON has one zero (`-0` and `0` serialise alike), and a key whose
+ * value is `undefined` is absent in JSON.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
@@ -22,12 +26,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const key of ka) {
-    if (!Object.hasOwn(b, key)) return false;
-    if (!jsonEqual((a as JsonObject)[key], (b as JsonObject)[key])) return false;
-  }
+  const oa = a as JsonObject;
+  const ob = b as JsonObject;
+  for (const key of Object.keys(oa)) if (oa[key] !== undefined && !jsonEqual(oa[key], ob[key])) return false;
+  for (const key of Object.keys(ob)) if (ob[key] !== undefined && oa[key] === undefined) return false;
   return true;
 }
 
