@@ -15,6 +15,8 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   () => import('./lint.js').then((m) => m.lintBenchmark),
   () => import('./hub.js').then((m) => m.hubBenchmark),
   () => import('./import.js').then((m) => m.importBenchmark),
+  () => import('./pdi.js').then((m) => m.pdiBenchmark),
+  () => import('./query.js').then((m) => m.queryBenchmark),
 ];
 
 /** One job's measurement, from its own process. */

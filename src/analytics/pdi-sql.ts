@@ -10,9 +10,10 @@ import { JS_SMOOTHING } from '../pdi/similarity.js';
  * column.
  *
  * Parity with the TypeScript engine is exact, bit for bit, for token_overlap (see docs/pdi.md):
- * - lowercasing: DuckDB's lower() agrees with toLowerCase() on ASCII, but not everywhere else
- *   (measured: 56 code points differ — İ and capitals new in Unicode 16 — plus final sigma), so
- *   non-ASCII strings go through `tk_js_lower`, a scalar function that calls toLowerCase();
+ * - lowercasing: DuckDB's lower() agrees with toLowerCase() except on a few code points
+ *   (measured with DuckDB 1.5.6 and Node 20: 56 — İ and capitals new in Unicode 16 — plus final
+ *   sigma), measured again at every run; strings holding one go through `tk_js_lower`, a scalar
+ *   function that calls toLowerCase(), all others use lower();
  * - the word class is generated from JS's own Unicode tables (RE2's \p{L}\p{N} are older and
  *   miss ~9,600 code points);
  * - sums are numpy-pairwise over ordered lists (list_reduce is a left fold), never SUM();
@@ -29,27 +30,56 @@ const PY_WHITESPACE_CODES = [
 const PAIRWISE_BLOCK = 128;
 
 let wordClass: string | undefined;
+let casedPoints: number[] | undefined;
 
-/**
- * An RE2 character class equal to JS `/[\p{L}\p{N}_]/u` on this Node's Unicode tables, as
- * explicit code-point ranges. Built once per process (~60 ms).
- */
-export function wordClassPattern(): string {
-  if (wordClass) return wordClass;
-  const word = /[\p{L}\p{N}_]/u;
+/** An RE2 character class listing the code points `test` accepts, as explicit ranges. */
+function codePointClass(test: (c: string) => boolean): string {
+  const hex = (n: number) => `\\x{${n.toString(16)}}`;
   const parts: string[] = [];
   let start = -1;
   for (let cp = 0; cp <= 0x110000; cp++) {
-    const isWord = cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) && word.test(String.fromCodePoint(cp));
-    if (isWord && start < 0) start = cp;
-    else if (!isWord && start >= 0) {
-      const hex = (n: number) => `\\x{${n.toString(16)}}`;
+    const inside = cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) && test(String.fromCodePoint(cp));
+    if (inside && start < 0) start = cp;
+    else if (!inside && start >= 0) {
       parts.push(start === cp - 1 ? hex(start) : `${hex(start)}-${hex(cp - 1)}`);
       start = -1;
     }
   }
-  wordClass = `[${parts.join('')}]+`;
+  return `[${parts.join('')}]`;
+}
+
+/**
+ * An RE2 character class equal to JS `/[\p{L}\p{N}_]/u` on this Node's Unicode tables, as
+ * explicit code-point ranges, with `+`. Built once per process (~60 ms).
+ */
+export function wordClassPattern(): string {
+  wordClass ??= `${codePointClass((c) => /[\p{L}\p{N}_]/u.test(c))}+`;
   return wordClass;
+}
+
+/** Non-ASCII code points `toLowerCase()` changes (capitals of every script, İ, Σ, Ⓐ …). */
+export function jsCasedCodePoints(): number[] {
+  if (casedPoints) return casedPoints;
+  const points: number[] = [];
+  for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const c = String.fromCodePoint(cp);
+    if (c.toLowerCase() !== c) points.push(cp);
+  }
+  casedPoints = points;
+  return points;
+}
+
+/**
+ * An RE2 class of the code points whose lowercase differs between DuckDB's `lower()` and JS
+ * (`differing`, measured on this DuckDB by the caller), plus Σ, whose lowercase depends on
+ * context (final sigma). A string without any of them lowercases alike in both, so only the
+ * rare string with one goes through the JS function. The per-code-point parity test checks
+ * that no other code point needs it.
+ */
+export function lowerMismatchPattern(differing: readonly number[]): string {
+  const set = new Set([...differing, 0x3a3]);
+  return codePointClass((c) => set.has(c.codePointAt(0)!));
 }
 
 /** How deep numpy's pairwise recursion goes for `n` items (0 for n ≤ 128). */
@@ -66,9 +96,9 @@ const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 /**
  * The text macros of the batch: text functions of spec §6.2, set similarities and
  * `1 − JS` of §6.3, and exact 4-dp rounding. `tk_js_lower` must be registered first (it is the
- * JS `toLowerCase`).
+ * JS `toLowerCase`); `lowerMismatch` comes from {@link lowerMismatchPattern}.
  */
-export function textMacros(): string[] {
+export function textMacros(method: PdiMethod, lowerMismatch: string): string[] {
   return [
     `CREATE OR REPLACE TEMP MACRO tk_strip(s) AS trim(s, ${chrs(PY_WHITESPACE_CODES)})`,
     // first occurrence of "### title\n"; body up to the next "\n### " (split_part) or the end
@@ -79,18 +109,25 @@ export function textMacros(): string[] {
     // strlen counts bytes and length code points: equal exactly when the string is ASCII
     // The node binding drops a leading U+FEFF when it hands a string to JS, so a space goes in
     // front (it is neither cased nor case-ignorable: final sigma cannot see past it) and comes off.
-    `CREATE OR REPLACE TEMP MACRO tk_lower(s) AS CASE WHEN strlen(s) = length(s) THEN lower(s) ELSE substr(tk_js_lower(' ' || s), 2) END`,
+    `CREATE OR REPLACE TEMP MACRO tk_lower(s) AS CASE
+       WHEN strlen(s) = length(s) OR NOT regexp_matches(s, ${sqlString(lowerMismatch)}) THEN lower(s)
+       ELSE substr(tk_js_lower(' ' || s), 2) END`,
     `CREATE OR REPLACE TEMP MACRO tk_tokens(s) AS regexp_extract_all(tk_lower(s), ${sqlString(wordClassPattern())})`,
+    // what a step keeps of a text: the token set (token_overlap) or the token multiset (js_divergence)
+    method === 'token_overlap'
+      ? `CREATE OR REPLACE TEMP MACRO tk_tokset(s) AS list_distinct(tk_tokens(s))`
+      : `CREATE OR REPLACE TEMP MACRO tk_tokset(s) AS tk_tokens(s)`,
+    `CREATE OR REPLACE TEMP MACRO tk_stored_summary(status, judged, error, summary) AS
+       CASE WHEN status = 'INFRA_ERROR' AND judged THEN ${sqlString(INFRA_SUMMARY_PREFIX)} || coalesce(error, '') ELSE summary END`,
     `CREATE OR REPLACE TEMP MACRO tk_failed(t) AS list_distinct(list_transform(
        list_filter(
          list_transform(regexp_split_to_array(t, '\\r\\n|[\\n\\r\\x{0b}\\x{0c}\\x{1c}\\x{1d}\\x{1e}\\x{85}\\x{2028}\\x{2029}]'), lambda l: tk_strip(l)),
          lambda l: starts_with(l, chr(${FAILED_MARK.codePointAt(0)}))),
        lambda l: tk_strip(substr(l, 2))))`,
     `CREATE OR REPLACE TEMP MACRO tk_cov(src, tgt) AS CASE WHEN len(tgt) = 0 THEN 0.0 ELSE len(list_intersect(src, tgt)) / len(tgt) END`,
-    `CREATE OR REPLACE TEMP MACRO tk_jac(a, b) AS CASE
-       WHEN len(a) + len(b) = 0 THEN 0.0
-       ELSE len(list_intersect(a, b)) / (len(a) + len(b) - len(list_intersect(a, b)))
-     END`,
+    `CREATE OR REPLACE TEMP MACRO tk_jac(a, b) AS CASE WHEN len(a) + len(b) = 0 THEN 0.0 ELSE tk_jac_of(len(list_intersect(a, b)), len(a) + len(b)) END`,
+    // common / (|a| + |b| − common), with the intersection counted once
+    `CREATE OR REPLACE TEMP MACRO tk_jac_of(common, total) AS common / (total - common)`,
     `CREATE OR REPLACE TEMP MACRO tk_fold(l) AS list_reduce(list_prepend(0.0::DOUBLE, l), lambda a, b: a + b)`,
     JS_MACRO,
     ...roundingMacros(),
@@ -184,20 +221,49 @@ export function loadTrajectoriesSql(haveFiles: boolean): string {
     : `(SELECT ${TRAJECTORY_COLUMNS.map(([n, t]) => `NULL::${t} AS ${n}`).join(', ')} WHERE false)`;
   return `
 CREATE OR REPLACE TEMP TABLE pdi_event AS
-SELECT ${haveFiles ? '$task_ids[(file_index + 1)::BIGINT]::INTEGER' : 'NULL::INTEGER'} AS task_id,
-       type, attempt, status, test_summary, agent_commands, error, result_json IS NOT NULL AS judged,
-       memo_before, memo_after, step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level,
-       CASE type
-         WHEN 'execution_result' THEN ${isInt('attempt')} AND status IS NOT NULL AND test_summary IS NOT NULL AND agent_commands IS NOT NULL
-         WHEN 'reflect_call' THEN ${isInt('attempt')} AND memo_before IS NOT NULL AND memo_after IS NOT NULL
-         WHEN 'pdi_snapshot' THEN ${isInt('attempt')} AND ${isInt('step')} AND proxy_exec IS NOT NULL AND proxy_plan IS NOT NULL
-           AND proxy_oss IS NOT NULL AND raw_pdi IS NOT NULL AND weight IS NOT NULL AND weighted_pdi IS NOT NULL
-           AND triggered IS NOT NULL AND (level IS NULL OR level IN ('soft', 'strong'))
-         ELSE false
-       END AS valid
-FROM ${source}
--- other event types carry nothing PDI reads; a row DuckDB could not parse has no type and is kept as invalid
-WHERE type IS NULL OR type IN ('execution_result', 'reflect_call', 'pdi_snapshot')`;
+${eventFeaturesSql(`
+  SELECT ${haveFiles ? '$task_ids[(file_index + 1)::BIGINT]::INTEGER' : 'NULL::INTEGER'} AS task_id,
+         type, attempt, status, test_summary, agent_commands, error, result_json IS NOT NULL AS judged,
+         memo_before, memo_after, step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level
+  FROM ${source}
+  -- other event types carry nothing PDI reads; a row DuckDB could not parse has no type and is kept as invalid
+  WHERE type IS NULL OR type IN ('execution_result', 'reflect_call', 'pdi_snapshot')`)}`;
+}
+
+/**
+ * Events as stored: each row's text work done where it is read, so it runs in the parallel
+ * scan and only token sets are kept, never the texts. From an execution_result: the token set
+ * of its commands and the failed-test sets of its summary and of the summary attempts.json
+ * stores; from a reflect_call: the token sets of the Verified Facts and Next Strategy sections
+ * of the memos after and before it. `valid` mirrors the zod schemas of src/pdi/spark-records.ts.
+ */
+function eventFeaturesSql(rows: string): string {
+  return `
+SELECT task_id, type, attempt, status, judged, step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level, valid,
+       CASE WHEN type = 'execution_result' THEN tk_tokset(agent_commands) END AS t_commands,
+       CASE WHEN type = 'execution_result' THEN tk_failed(test_summary) END AS f_summary,
+       CASE WHEN type = 'execution_result' THEN tk_failed(tk_stored_summary(status, judged, error, test_summary)) END AS f_stored,
+       CASE WHEN type = 'reflect_call' THEN memo_before <> '' END AS has_prev,
+       CASE WHEN type = 'reflect_call' THEN facts <> '' END AS has_facts,
+       CASE WHEN type = 'reflect_call' THEN tk_tokset(facts) END AS t_facts,
+       CASE WHEN type = 'reflect_call' THEN tk_tokset(strategy) END AS t_strategy,
+       CASE WHEN type = 'reflect_call' THEN tk_tokset(prev_facts) END AS t_prev_facts,
+       CASE WHEN type = 'reflect_call' THEN tk_tokset(prev_strategy) END AS t_prev_strategy
+FROM (
+  SELECT *,
+         CASE WHEN type = 'reflect_call' THEN tk_section(memo_after, 'Verified Facts') END AS facts,
+         CASE WHEN type = 'reflect_call' THEN tk_section(memo_after, 'Next Strategy') END AS strategy,
+         CASE WHEN type = 'reflect_call' THEN tk_section(memo_before, 'Verified Facts') END AS prev_facts,
+         CASE WHEN type = 'reflect_call' THEN tk_section(memo_before, 'Next Strategy') END AS prev_strategy,
+         CASE type
+           WHEN 'execution_result' THEN ${isInt('attempt')} AND status IS NOT NULL AND test_summary IS NOT NULL AND agent_commands IS NOT NULL
+           WHEN 'reflect_call' THEN ${isInt('attempt')} AND memo_before IS NOT NULL AND memo_after IS NOT NULL
+           WHEN 'pdi_snapshot' THEN ${isInt('attempt')} AND ${isInt('step')} AND proxy_exec IS NOT NULL AND proxy_plan IS NOT NULL
+             AND proxy_oss IS NOT NULL AND raw_pdi IS NOT NULL AND weight IS NOT NULL AND weighted_pdi IS NOT NULL
+             AND triggered IS NOT NULL AND (level IS NULL OR level IN ('soft', 'strong'))
+           ELSE false
+         END AS valid
+  FROM (${rows}))`;
 }
 
 export function loadAttemptsSql(haveFiles: boolean): string {
@@ -275,11 +341,13 @@ SELECT *,
 FROM att_firsts`;
 
 /**
- * Step inputs for every task (spec §6.1, §6.5), paired with recorded snapshots, as one table:
- * one row per step and/or recorded snapshot. Pairing keys: (attempt, nth) from a trajectory,
- * position (k_idx) from `attempts.json`.
+ * Steps of every task (spec §6.1, §6.5) with their proxies (§6.3–6.4), paired with recorded
+ * snapshots, as one table: one row per step and/or recorded snapshot. Pairing keys: (attempt,
+ * nth) from a trajectory, position (k_idx) from `attempts.json`. The token sets meet once, here,
+ * and only the three proxies travel on.
  */
-export const BUILD_STEPS = `
+export function buildStepsSql(method: PdiMethod): string {
+  return `
 CREATE OR REPLACE TEMP TABLE pdi_pair AS
 WITH
 -- windows and aggregates run on narrow key columns; the texts join back by row (ord)
@@ -287,22 +355,19 @@ exec_key AS (
   SELECT task_id, attempt::INTEGER AS attempt, min(rowid) AS ord
   FROM pdi_event WHERE valid AND type = 'execution_result' GROUP BY ALL),
 exec_first AS (
-  SELECT k.task_id, k.attempt, e.agent_commands, e.test_summary,
-         CASE WHEN e.status = 'INFRA_ERROR' AND e.judged THEN ${sqlString(INFRA_SUMMARY_PREFIX)} || coalesce(e.error, '')
-              ELSE e.test_summary END AS stored_summary
+  SELECT k.task_id, k.attempt, e.t_commands, e.f_summary, e.f_stored
   FROM exec_key k JOIN pdi_event e ON e.rowid = k.ord),
 reflect_key AS (
-  SELECT e.task_id, e.attempt::INTEGER AS attempt, e.rowid AS ord, e.memo_before <> '' AS has_prev,
+  SELECT e.task_id, e.attempt::INTEGER AS attempt, e.rowid AS ord, e.has_prev,
          row_number() OVER (PARTITION BY e.task_id, e.attempt ORDER BY e.rowid) - 1 AS nth,
-         (sum((e.memo_before <> '')::INTEGER) OVER (PARTITION BY e.task_id ORDER BY e.attempt, e.rowid ROWS UNBOUNDED PRECEDING))::BIGINT AS archived
+         (sum(e.has_prev::INTEGER) OVER (PARTITION BY e.task_id ORDER BY e.attempt, e.rowid ROWS UNBOUNDED PRECEDING))::BIGINT AS archived
   FROM pdi_event e JOIN pdi_task t ON t.task_id = e.task_id AND t.source = 'trajectory'
   WHERE e.valid AND e.type = 'reflect_call'),
 traj_step AS (
   SELECT k.task_id, k.attempt AS k_attempt, k.nth AS k_nth, NULL::BIGINT AS k_idx, k.attempt, k.archived, k.has_prev,
-         tk_section(r.memo_after, 'Verified Facts') AS facts, tk_section(r.memo_after, 'Next Strategy') AS strategy,
-         tk_section(r.memo_before, 'Verified Facts') AS prev_facts, tk_section(r.memo_before, 'Next Strategy') AS prev_strategy,
-         coalesce(x.agent_commands, '') AS commands, coalesce(x.test_summary, '') AS summary,
-         CASE WHEN k.attempt = 0 THEN '' ELSE coalesce(p.stored_summary, '') END AS prev_summary
+         r.has_facts, r.t_facts, r.t_strategy, r.t_prev_facts, r.t_prev_strategy,
+         coalesce(x.t_commands, []) AS t_commands, coalesce(x.f_summary, []) AS f_summary,
+         CASE WHEN k.attempt = 0 THEN [] ELSE coalesce(p.f_stored, []) END AS f_prev_summary
   FROM reflect_key k
   JOIN pdi_event r ON r.rowid = k.ord
   LEFT JOIN exec_first x ON x.task_id = k.task_id AND x.attempt = k.attempt
@@ -329,18 +394,20 @@ att_step_numbered AS (
   SELECT task_id, NULL::INTEGER AS k_attempt, 0::BIGINT AS k_nth, row_number() OVER (PARTITION BY task_id ORDER BY idx) AS k_idx, attempt,
          (sum((prev_memo <> '')::INTEGER) OVER (PARTITION BY task_id ORDER BY idx ROWS UNBOUNDED PRECEDING))::BIGINT AS archived,
          prev_memo <> '' AS has_prev,
-         tk_section(memo, 'Verified Facts') AS facts, tk_section(memo, 'Next Strategy') AS strategy,
-         tk_section(prev_memo, 'Verified Facts') AS prev_facts, tk_section(prev_memo, 'Next Strategy') AS prev_strategy,
-         commands, summary, prev_summary
+         tk_section(memo, 'Verified Facts') <> '' AS has_facts,
+         tk_tokset(tk_section(memo, 'Verified Facts')) AS t_facts, tk_tokset(tk_section(memo, 'Next Strategy')) AS t_strategy,
+         tk_tokset(tk_section(prev_memo, 'Verified Facts')) AS t_prev_facts, tk_tokset(tk_section(prev_memo, 'Next Strategy')) AS t_prev_strategy,
+         tk_tokset(commands) AS t_commands, tk_failed(summary) AS f_summary, tk_failed(prev_summary) AS f_prev_summary
   FROM att_step),
 att_recorded AS (
   SELECT d.task_id, NULL::INTEGER AS k_attempt, 0::BIGINT AS k_nth, generate_subscripts(d.pdi.history, 1) AS k_idx,
          unnest(d.pdi.history) AS h
   FROM pdi_attempts_doc d JOIN pdi_task t ON t.task_id = d.task_id AND t.source = 'attempts' WHERE d.valid),
-step_all AS (
+steps AS (
   SELECT * FROM traj_step
   UNION ALL BY NAME
   SELECT * FROM att_step_numbered),
+${proxiesSql(method)},
 recorded_all AS (
   SELECT * FROM traj_recorded
   UNION ALL
@@ -353,52 +420,42 @@ SELECT coalesce(s.task_id, r.task_id) AS task_id,
        coalesce(s.k_idx, r.k_idx) AS k_idx,
        coalesce(s.attempt, r.rec_attempt) AS attempt,
        s.task_id IS NOT NULL AS has_step,
-       s.archived, s.has_prev, s.facts, s.strategy, s.prev_facts, s.prev_strategy, s.commands, s.summary, s.prev_summary,
+       s.archived, s.proxy_exec, s.proxy_plan, s.proxy_oss,
        r.* EXCLUDE (task_id, k_attempt, k_nth, k_idx, rec_attempt)
-FROM step_all s
+FROM proxies s
 FULL JOIN recorded_all r
   ON r.task_id = s.task_id AND r.k_attempt IS NOT DISTINCT FROM s.k_attempt AND r.k_nth = s.k_nth
      AND r.k_idx IS NOT DISTINCT FROM s.k_idx`;
+}
 
-/** Proxies per step for a method (spec §6.3–6.4). */
+/** Proxies per step for a method (spec §6.3–6.4), from the token and failed-test sets. */
 function proxiesSql(method: PdiMethod): string {
-  const texts = `
-texts AS (
-  SELECT task_id, k_attempt, k_nth, k_idx, has_prev, facts, strategy, prev_facts, prev_strategy, commands, summary, prev_summary
-  FROM pdi_pair WHERE has_step)`;
+  // `steps` holds one row per step with its token and failed-test sets
   if (method === 'token_overlap') {
-    return `${texts},
-sets AS (
-  SELECT *, list_distinct(tk_tokens(commands)) AS s_commands, list_distinct(tk_tokens(facts)) AS s_facts,
-         list_distinct(tk_tokens(strategy)) AS s_strategy, list_distinct(tk_tokens(prev_facts)) AS s_prev_facts,
-         list_distinct(tk_tokens(prev_strategy)) AS s_prev_strategy,
-         tk_failed(summary) AS f_summary, tk_failed(prev_summary) AS f_prev_summary
-  FROM texts),
+    return `
 proxies AS (
-  SELECT task_id, k_attempt, k_nth, k_idx,
-         CASE WHEN facts <> '' THEN tk_cov(s_commands, s_facts) ELSE 0.0 END AS proxy_exec,
-         CASE WHEN has_prev THEN tk_jac(s_prev_strategy, s_strategy) ELSE 0.0 END AS proxy_plan,
-         CASE WHEN has_prev THEN 0.5 * tk_jac(s_prev_facts, s_facts) + 0.5 * tk_jac(f_summary, f_prev_summary) ELSE 0.0 END AS proxy_oss
-  FROM sets)`;
+  SELECT task_id, k_attempt, k_nth, k_idx, attempt, archived,
+         CASE WHEN has_facts THEN tk_cov(t_commands, t_facts) ELSE 0.0 END AS proxy_exec,
+         CASE WHEN has_prev THEN tk_jac(t_prev_strategy, t_strategy) ELSE 0.0 END AS proxy_plan,
+         CASE WHEN has_prev THEN 0.5 * tk_jac(t_prev_facts, t_facts) + 0.5 * tk_jac(f_summary, f_prev_summary) ELSE 0.0 END AS proxy_oss
+  FROM steps)`;
   }
   // js_divergence: token multisets per (step, pair, side); vocabulary ordered by code point
   // (VARCHAR compares bytes, and UTF-8 byte order is code-point order); sums are left folds.
-  return `${texts},
-failed AS (
-  SELECT *, tk_failed(summary) AS f_summary, tk_failed(prev_summary) AS f_prev_summary FROM texts),
+  return `
 sides AS (
-  SELECT task_id, k_attempt, k_nth, k_idx, 1 AS pair, 'a' AS side, commands AS text FROM failed WHERE facts <> ''
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 1, 'b', facts FROM failed WHERE facts <> ''
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 2, 'a', prev_strategy FROM failed WHERE has_prev
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 2, 'b', strategy FROM failed WHERE has_prev
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 3, 'a', prev_facts FROM failed WHERE has_prev
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 3, 'b', facts FROM failed WHERE has_prev
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 4, 'a', array_to_string(f_summary, ' ') FROM failed
+  SELECT task_id, k_attempt, k_nth, k_idx, 1 AS pair, 'a' AS side, t_commands AS tokens FROM steps WHERE has_facts
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 1, 'b', t_facts FROM steps WHERE has_facts
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 2, 'a', t_prev_strategy FROM steps WHERE has_prev
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 2, 'b', t_strategy FROM steps WHERE has_prev
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 3, 'a', t_prev_facts FROM steps WHERE has_prev
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 3, 'b', t_facts FROM steps WHERE has_prev
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 4, 'a', tk_tokens(array_to_string(f_summary, ' ')) FROM steps
     WHERE has_prev AND len(f_summary) + len(f_prev_summary) > 0
-  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 4, 'b', array_to_string(f_prev_summary, ' ') FROM failed
+  UNION ALL SELECT task_id, k_attempt, k_nth, k_idx, 4, 'b', tk_tokens(array_to_string(f_prev_summary, ' ')) FROM steps
     WHERE has_prev AND len(f_summary) + len(f_prev_summary) > 0),
 token_rows AS (
-  SELECT task_id, k_attempt, k_nth, k_idx, pair, side, unnest(tk_tokens(text)) AS token FROM sides),
+  SELECT task_id, k_attempt, k_nth, k_idx, pair, side, unnest(tokens) AS token FROM sides),
 counts AS (
   SELECT task_id, k_attempt, k_nth, k_idx, pair, token,
          count(*) FILTER (WHERE side = 'a')::DOUBLE AS ca, count(*) FILTER (WHERE side = 'b')::DOUBLE AS cb
@@ -412,11 +469,11 @@ js AS (
          CASE WHEN len(pa) < 2 THEN 0.0 ELSE tk_js_from_totals(pa, pb, tk_fold(pa), tk_fold(pb)) END AS sim
   FROM vectors),
 proxies AS (
-  SELECT f.task_id, f.k_attempt, f.k_nth, f.k_idx,
-         CASE WHEN f.facts <> '' THEN coalesce(j1.sim, 0.0) ELSE 0.0 END AS proxy_exec,
+  SELECT f.task_id, f.k_attempt, f.k_nth, f.k_idx, f.attempt, f.archived,
+         CASE WHEN f.has_facts THEN coalesce(j1.sim, 0.0) ELSE 0.0 END AS proxy_exec,
          CASE WHEN f.has_prev THEN coalesce(j2.sim, 0.0) ELSE 0.0 END AS proxy_plan,
          CASE WHEN f.has_prev THEN 0.5 * coalesce(j3.sim, 0.0) + 0.5 * coalesce(j4.sim, 0.0) ELSE 0.0 END AS proxy_oss
-  FROM failed f
+  FROM steps f
   LEFT JOIN js j1 ON ${joinStep('j1')} AND j1.pair = 1
   LEFT JOIN js j2 ON ${joinStep('j2')} AND j2.pair = 2
   LEFT JOIN js j3 ON ${joinStep('j3')} AND j3.pair = 3
@@ -433,17 +490,19 @@ export const JS_MACRO = `CREATE OR REPLACE TEMP MACRO tk_js_from_totals(pa, pb, 
        + 0.5 * tk_fold(list_transform(pb, lambda c, i: (c / tb) * ln((c / tb) / (((pa[i] / ta) + (c / tb)) / 2)))))`;
 
 /**
- * The whole computation (spec §6.3–6.5) over every task in one query: proxies, running
- * population z-scores over ordered task-wide lists, weight, threshold, soft/strong escalation,
- * under both step numberings, with 4-dp rounded columns. Reads `pdi_pair` and `pdi_task`
- * (per-task `method`, `warmup`, `threshold`, `enabled`).
+ * The combination (spec §6.5) over every task in one query: running population z-scores over
+ * ordered task-wide proxy lists, weight, threshold, soft/strong escalation, under both step
+ * numberings, with 4-dp rounded columns. Reads `pdi_pair` (proxies per step) and `pdi_task`
+ * (per-task `warmup`, `threshold`, `enabled`).
  */
-export function computeSql(method: PdiMethod): string {
+export function computeSql(): string {
   return `
 CREATE OR REPLACE TEMP TABLE pdi_result AS
-WITH ${proxiesSql(method)},
+WITH
 ordered AS (
-  SELECT *, row_number() OVER (PARTITION BY task_id ORDER BY k_idx, k_attempt, k_nth) AS pos FROM proxies),
+  SELECT task_id, k_attempt, k_nth, k_idx, proxy_exec, proxy_plan, proxy_oss,
+         row_number() OVER (PARTITION BY task_id ORDER BY k_idx, k_attempt, k_nth) AS pos
+  FROM pdi_pair WHERE has_step),
 task_lists AS (
   SELECT task_id, list(proxy_exec ORDER BY pos) AS all_e, list(proxy_plan ORDER BY pos) AS all_l, list(proxy_oss ORDER BY pos) AS all_o
   FROM ordered GROUP BY task_id),
@@ -569,34 +628,103 @@ const STANDARD_COLUMNS = ['provenance', 'outcome', 'artifacts', 'pdi', 'details'
  * `trajkit import spark`) from `.jsonl` (`parquet = false`) or `.parquet` files, only the
  * columns needed. `file_no` numbers the files of all calls (`$file_offset` + file_index).
  */
-export function loadStandardSql(parquet: boolean, first: boolean): string {
+/**
+ * The PDI-relevant fields of standardized records, straight from the JSON columns: each
+ * column parsed once (several paths per json_extract call), texts not yet reduced.
+ */
+function standardFieldsSql(source: string): string {
+  return `
+SELECT file_no, json_extract_string(p[1], '$') AS task, TRY_CAST(json_extract_string(p[2], '$') AS DOUBLE) AS attempt,
+       json_extract_string(p[3], '$') AS source_file,
+       TRY_CAST(json_extract_string(p[4], '$') AS BIGINT) AS line_exec,
+       TRY_CAST(json_extract_string(p[5], '$') AS BIGINT) AS line_reflect,
+       TRY_CAST(json_extract_string(p[6], '$') AS BIGINT) AS line_snapshot,
+       TRY_CAST(json_extract_string(p[7], '$') AS BIGINT) AS att_index,
+       json_extract_string(o[1], '$') AS status, json_extract_string(o[2], '$') AS exit_status,
+       json_extract_string(o[3], '$') AS test_summary, json_extract_string(o[4], '$') AS error,
+       coalesce(json_type(o[5]), 'NULL') <> 'NULL' AS judged,
+       list_filter(arts, lambda a: a.name = 'agent_commands')[1].content AS art_commands,
+       list_filter(arts, lambda a: a.name = 'memo_before')[1].content AS art_memo_before,
+       list_filter(arts, lambda a: a.name = 'memo_after')[1].content AS art_memo_after,
+       snap, d[1] AS attempts_json, d[2] AS derived,
+       json_transform(d[3], '[{"line": "BIGINT", "set": "JSON", "unset": "VARCHAR[]"}]') AS patches
+FROM (
+  SELECT ($file_offset + file_index)::INTEGER AS file_no,
+         json_extract(provenance, ['$.task', '$.attempt', '$.source_file', '$.extra.lines.execution_result',
+                                   '$.extra.lines.reflect_call', '$.extra.lines.pdi_snapshot', '$.extra.attempts_json_index']) AS p,
+         json_extract(outcome, ['$.status', '$.exit_status', '$.test_summary', '$.error', '$.extra.result_json']) AS o,
+         json_transform(artifacts, '[{"name": "VARCHAR", "content": "VARCHAR"}]') AS arts,
+         json_transform(pdi, '{"step": "DOUBLE", "proxy_exec": "DOUBLE", "proxy_plan": "DOUBLE", "proxy_oss": "DOUBLE", "raw_pdi": "DOUBLE",
+                               "weight": "DOUBLE", "weighted_pdi": "DOUBLE", "triggered": "BOOLEAN", "level": "VARCHAR"}') AS snap,
+         json_extract(details, ['$.spark_attempts_json', '$.spark_attempts_json_derived', '$.spark_event_patches']) AS d
+  FROM ${source})`;
+}
+
+/**
+ * From those fields: each event's fields as the raw line held them (the importer's patch for
+ * that line wins), then the text work of eventFeaturesSql. Texts are kept only for tasks
+ * imported from attempts.json alone, whose replay needs them.
+ */
+function standardFeaturesSql(fields: string): string {
+  const fromTrajectory = "source_file = 'trajectory.jsonl'";
+  return `
+SELECT file_no, NULL::INTEGER AS task_id, NULL::VARCHAR AS task_source, task, attempt, source_file,
+       line_exec, line_reflect, line_snapshot, att_index, status, judged, snap, attempts_json, derived,
+       e_status IS NOT NULL AND e_summary IS NOT NULL AND e_commands IS NOT NULL AS exec_valid,
+       r_before IS NOT NULL AND r_after IS NOT NULL AS reflect_valid,
+       CASE WHEN line_exec IS NOT NULL THEN tk_tokset(e_commands) END AS t_commands,
+       CASE WHEN line_exec IS NOT NULL THEN tk_failed(e_summary) END AS f_summary,
+       CASE WHEN line_exec IS NOT NULL THEN tk_failed(tk_stored_summary(e_status, judged, e_error, e_summary)) END AS f_stored,
+       CASE WHEN line_reflect IS NOT NULL THEN r_before <> '' END AS has_prev,
+       CASE WHEN line_reflect IS NOT NULL THEN facts <> '' END AS has_facts,
+       CASE WHEN line_reflect IS NOT NULL THEN tk_tokset(facts) END AS t_facts,
+       CASE WHEN line_reflect IS NOT NULL THEN tk_tokset(strategy) END AS t_strategy,
+       CASE WHEN line_reflect IS NOT NULL THEN tk_tokset(prev_facts) END AS t_prev_facts,
+       CASE WHEN line_reflect IS NOT NULL THEN tk_tokset(prev_strategy) END AS t_prev_strategy,
+       CASE WHEN NOT coalesce(${fromTrajectory}, false) THEN coalesce(art_commands, '') END AS a_commands,
+       CASE WHEN NOT coalesce(${fromTrajectory}, false) THEN test_summary END AS a_summary,
+       CASE WHEN NOT coalesce(${fromTrajectory}, false) THEN art_memo_before END AS a_memo_before,
+       CASE WHEN NOT coalesce(${fromTrajectory}, false) THEN art_memo_after END AS a_memo_after
+FROM (
+  SELECT *,
+         CASE WHEN line_reflect IS NOT NULL THEN tk_section(r_after, 'Verified Facts') END AS facts,
+         CASE WHEN line_reflect IS NOT NULL THEN tk_section(r_after, 'Next Strategy') END AS strategy,
+         CASE WHEN line_reflect IS NOT NULL THEN tk_section(r_before, 'Verified Facts') END AS prev_facts,
+         CASE WHEN line_reflect IS NOT NULL THEN tk_section(r_before, 'Next Strategy') END AS prev_strategy
+  FROM (
+    SELECT *,
+           tk_patched(patches, line_exec, 'status', exit_status) AS e_status,
+           tk_patched(patches, line_exec, 'test_summary', test_summary) AS e_summary,
+           tk_patched(patches, line_exec, 'agent_commands', coalesce(art_commands, '')) AS e_commands,
+           tk_patched(patches, line_exec, 'error', coalesce(error, '')) AS e_error,
+           tk_patched(patches, line_reflect, 'memo_before', coalesce(art_memo_before, '')) AS r_before,
+           tk_patched(patches, line_reflect, 'memo_after', coalesce(art_memo_after, '')) AS r_after
+    FROM (${fields})))`;
+}
+
+/**
+ * Loads standardized trajectories (one record per attempt, written by `trajkit import spark`)
+ * from `.jsonl` or `.parquet` files, only the columns PDI needs; `file_no` numbers the files
+ * of all calls (`$file_offset` + file_index). With `onePass` the text work runs in the scan
+ * (parallel over row groups); otherwise the fields land in `pdi_std_fields` first and
+ * {@link STANDARD_FEATURES} reduces them, which bounds memory when a Parquet row group holds
+ * thousands of large records (the scan then holds a whole row group's texts).
+ */
+export function loadStandardSql(parquet: boolean, first: boolean, onePass: boolean): string {
   const source = parquet
     ? `read_parquet($files)`
     : `read_json($files, format = 'newline_delimited', ignore_errors = true, maximum_object_size = ${MAX_LINE_BYTES},
                  columns = {${STANDARD_COLUMNS.map((c) => `${c}: 'JSON'`).join(', ')}})`;
-  return `
-${first ? 'CREATE OR REPLACE TEMP TABLE pdi_std AS' : 'INSERT INTO pdi_std'}
-SELECT ($file_offset + file_index)::INTEGER AS file_no,
-       json_extract_string(provenance, '$.task') AS task,
-       TRY_CAST(json_extract_string(provenance, '$.attempt') AS DOUBLE) AS attempt,
-       json_extract_string(provenance, '$.source_file') AS source_file,
-       TRY_CAST(json_extract_string(provenance, '$.extra.lines.execution_result') AS BIGINT) AS line_exec,
-       TRY_CAST(json_extract_string(provenance, '$.extra.lines.reflect_call') AS BIGINT) AS line_reflect,
-       TRY_CAST(json_extract_string(provenance, '$.extra.lines.pdi_snapshot') AS BIGINT) AS line_snapshot,
-       TRY_CAST(json_extract_string(provenance, '$.extra.attempts_json_index') AS BIGINT) AS att_index,
-       json_extract_string(outcome, '$.status') AS status,
-       json_extract_string(outcome, '$.exit_status') AS exit_status,
-       json_extract_string(outcome, '$.test_summary') AS test_summary,
-       json_extract_string(outcome, '$.error') AS error,
-       coalesce(json_type(outcome, '$.extra.result_json'), 'NULL') <> 'NULL' AS judged,
-       json_transform(artifacts, '[{"name": "VARCHAR", "content": "VARCHAR"}]') AS arts,
-       json_transform(pdi, '{"step": "DOUBLE", "proxy_exec": "DOUBLE", "proxy_plan": "DOUBLE", "proxy_oss": "DOUBLE", "raw_pdi": "DOUBLE",
-                             "weight": "DOUBLE", "weighted_pdi": "DOUBLE", "triggered": "BOOLEAN", "level": "VARCHAR"}') AS snap,
-       json_extract(details, '$.spark_attempts_json') AS attempts_json,
-       json_extract(details, '$.spark_attempts_json_derived') AS derived,
-       json_transform(json_extract(details, '$.spark_event_patches'), '[{"line": "BIGINT", "set": "JSON", "unset": "VARCHAR[]"}]') AS patches
-FROM ${source}`;
+  if (onePass) return `${first ? 'CREATE OR REPLACE TEMP TABLE pdi_std AS' : 'INSERT INTO pdi_std'} ${standardFeaturesSql(standardFieldsSql(source))}`;
+  return `${first ? 'CREATE OR REPLACE TEMP TABLE pdi_std_fields AS' : 'INSERT INTO pdi_std_fields'} ${standardFieldsSql(source)}`;
 }
+
+/** The second half of a two-pass standardized load (see {@link loadStandardSql}). */
+export const STANDARD_FEATURES = `CREATE OR REPLACE TEMP TABLE pdi_std AS ${standardFeaturesSql('SELECT * FROM pdi_std_fields')};
+DROP TABLE pdi_std_fields`;
+
+/** Rows of the largest row group among Parquet files, to choose how to load them. */
+export const PARQUET_MAX_ROW_GROUP = `SELECT coalesce(max(row_group_num_rows), 0)::BIGINT AS n FROM parquet_metadata($files)`;
 
 /**
  * Registers the tasks found in the standardized records (ids after the raw tasks) and turns the
@@ -613,60 +741,55 @@ SELECT $task_offset + row_number() OVER (ORDER BY file_no, task) - 1, task, $fil
        $files[file_no + 1], $files[file_no + 1]
 FROM pdi_std WHERE task IS NOT NULL GROUP BY file_no, task`,
   `
-CREATE OR REPLACE TEMP TABLE pdi_std_task AS
-SELECT s.*, t.task_id, t.source AS task_source,
-       list_filter(s.arts, lambda a: a.name = 'agent_commands')[1].content AS art_commands,
-       list_filter(s.arts, lambda a: a.name = 'memo_before')[1].content AS art_memo_before,
-       list_filter(s.arts, lambda a: a.name = 'memo_after')[1].content AS art_memo_after
-FROM pdi_std s JOIN pdi_task t ON t.task = s.task AND t.dir = $files[s.file_no + 1] AND t.task_id >= $task_offset`,
+UPDATE pdi_std s SET task_id = t.task_id, task_source = t.source
+FROM pdi_task t WHERE t.task = s.task AND t.dir = $files[s.file_no + 1] AND t.task_id >= $task_offset`,
   `
-INSERT INTO pdi_event (task_id, type, attempt, status, test_summary, agent_commands, error, judged,
-                       memo_before, memo_after, step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level, valid)
-WITH ev AS (
-  SELECT task_id, line_exec AS line, 'execution_result' AS type, attempt,
-         tk_patched(patches, line_exec, 'status', exit_status) AS status,
-         tk_patched(patches, line_exec, 'test_summary', test_summary) AS test_summary,
-         tk_patched(patches, line_exec, 'agent_commands', coalesce(art_commands, '')) AS agent_commands,
-         tk_patched(patches, line_exec, 'error', coalesce(error, '')) AS error,
-         judged, NULL AS memo_before, NULL AS memo_after, NULL::STRUCT(step DOUBLE, proxy_exec DOUBLE, proxy_plan DOUBLE, proxy_oss DOUBLE,
-           raw_pdi DOUBLE, weight DOUBLE, weighted_pdi DOUBLE, triggered BOOLEAN, level VARCHAR) AS snap
-  FROM pdi_std_task WHERE task_source = 'trajectory' AND line_exec IS NOT NULL
-  UNION ALL
-  SELECT task_id, line_reflect, 'reflect_call', attempt, NULL, NULL, NULL, NULL, NULL,
-         tk_patched(patches, line_reflect, 'memo_before', coalesce(art_memo_before, '')),
-         tk_patched(patches, line_reflect, 'memo_after', coalesce(art_memo_after, '')), NULL
-  FROM pdi_std_task WHERE task_source = 'trajectory' AND line_reflect IS NOT NULL
-  UNION ALL
-  SELECT task_id, line_snapshot, 'pdi_snapshot', attempt, NULL, NULL, NULL, NULL, NULL, NULL, NULL, snap
-  FROM pdi_std_task WHERE task_source = 'trajectory' AND line_snapshot IS NOT NULL)
-SELECT task_id, type, attempt, status, test_summary, agent_commands, error, judged, memo_before, memo_after,
-       snap.step, snap.proxy_exec, snap.proxy_plan, snap.proxy_oss, snap.raw_pdi, snap.weight, snap.weighted_pdi, snap.triggered, snap.level,
+INSERT INTO pdi_event BY NAME
+SELECT task_id, type, attempt, status, judged, step, proxy_exec, proxy_plan, proxy_oss, raw_pdi, weight, weighted_pdi, triggered, level,
        CASE type
-         WHEN 'execution_result' THEN ${isInt('attempt')} AND status IS NOT NULL AND test_summary IS NOT NULL AND agent_commands IS NOT NULL
-         WHEN 'reflect_call' THEN ${isInt('attempt')} AND memo_before IS NOT NULL AND memo_after IS NOT NULL
-         ELSE ${isInt('attempt')} AND ${isInt('snap.step')} AND snap.proxy_exec IS NOT NULL AND snap.proxy_plan IS NOT NULL
-           AND snap.proxy_oss IS NOT NULL AND snap.raw_pdi IS NOT NULL AND snap.weight IS NOT NULL AND snap.weighted_pdi IS NOT NULL
-           AND snap.triggered IS NOT NULL AND (snap.level IS NULL OR snap.level IN ('soft', 'strong'))
-       END
-FROM ev ORDER BY task_id, line`,
+         WHEN 'execution_result' THEN ${isInt('attempt')} AND exec_valid
+         WHEN 'reflect_call' THEN ${isInt('attempt')} AND reflect_valid
+         ELSE ${isInt('attempt')} AND ${isInt('step')} AND proxy_exec IS NOT NULL AND proxy_plan IS NOT NULL
+           AND proxy_oss IS NOT NULL AND raw_pdi IS NOT NULL AND weight IS NOT NULL AND weighted_pdi IS NOT NULL
+           AND triggered IS NOT NULL AND (level IS NULL OR level IN ('soft', 'strong'))
+       END AS valid,
+       t_commands, f_summary, f_stored, has_prev, has_facts, t_facts, t_strategy, t_prev_facts, t_prev_strategy
+FROM (
+  SELECT task_id, line_exec AS line, 'execution_result' AS type, attempt, NULL::VARCHAR AS status, judged, exec_valid, NULL::BOOLEAN AS reflect_valid,
+         NULL::DOUBLE AS step, NULL::DOUBLE AS proxy_exec, NULL::DOUBLE AS proxy_plan, NULL::DOUBLE AS proxy_oss, NULL::DOUBLE AS raw_pdi,
+         NULL::DOUBLE AS weight, NULL::DOUBLE AS weighted_pdi, NULL::BOOLEAN AS triggered, NULL::VARCHAR AS level,
+         t_commands, f_summary, f_stored, NULL::BOOLEAN AS has_prev, NULL::BOOLEAN AS has_facts,
+         NULL::VARCHAR[] AS t_facts, NULL::VARCHAR[] AS t_strategy, NULL::VARCHAR[] AS t_prev_facts, NULL::VARCHAR[] AS t_prev_strategy
+  FROM pdi_std WHERE task_source = 'trajectory' AND line_exec IS NOT NULL
+  UNION ALL BY NAME
+  SELECT task_id, line_reflect AS line, 'reflect_call' AS type, attempt, reflect_valid,
+         has_prev, has_facts, t_facts, t_strategy, t_prev_facts, t_prev_strategy
+  FROM pdi_std WHERE task_source = 'trajectory' AND line_reflect IS NOT NULL
+  UNION ALL BY NAME
+  SELECT task_id, line_snapshot AS line, 'pdi_snapshot' AS type, attempt, snap.step AS step, snap.proxy_exec AS proxy_exec,
+         snap.proxy_plan AS proxy_plan, snap.proxy_oss AS proxy_oss, snap.raw_pdi AS raw_pdi, snap.weight AS weight,
+         snap.weighted_pdi AS weighted_pdi, snap.triggered AS triggered, snap.level AS level
+  FROM pdi_std WHERE task_source = 'trajectory' AND line_snapshot IS NOT NULL
+  -- rows keep this order in the table, so rowid orders a task's events by their original line
+  ORDER BY task_id, line)`,
   `
 INSERT INTO pdi_attempts_settings (task_id, parsed, enabled, warmup, threshold)
 SELECT task_id, true, TRY_CAST(json_extract_string(attempts_json, '$.pdi.enabled') AS BOOLEAN),
        TRY_CAST(json_extract_string(attempts_json, '$.pdi.warmup') AS DOUBLE),
        TRY_CAST(json_extract_string(attempts_json, '$.pdi.threshold') AS DOUBLE)
-FROM pdi_std_task WHERE attempts_json IS NOT NULL`,
+FROM pdi_std WHERE attempts_json IS NOT NULL`,
   `
 INSERT INTO pdi_attempts_doc (task_id, exploration_memo, memo_history, attempts, pdi, valid)
 WITH per_task AS (
   SELECT task_id,
          any_value(attempts_json) FILTER (WHERE attempts_json IS NOT NULL) AS doc,
          any_value(derived) FILTER (WHERE derived IS NOT NULL) AS derived,
-         list({'attempt': attempt, 'status': status, 'agent_commands': coalesce(art_commands, ''), 'test_summary': test_summary}
+         list({'attempt': attempt, 'status': status, 'agent_commands': a_commands, 'test_summary': a_summary}
               ORDER BY att_index) FILTER (WHERE att_index IS NOT NULL) AS rebuilt_attempts,
-         list(art_memo_before ORDER BY attempt) FILTER (WHERE art_memo_before IS NOT NULL) AS rebuilt_history,
-         arg_max(coalesce(art_memo_after, ''), attempt) FILTER (WHERE line_reflect IS NOT NULL) AS rebuilt_memo,
+         list(a_memo_before ORDER BY attempt) FILTER (WHERE a_memo_before IS NOT NULL) AS rebuilt_history,
+         arg_max(coalesce(a_memo_after, ''), attempt) FILTER (WHERE line_reflect IS NOT NULL) AS rebuilt_memo,
          list(snap ORDER BY attempt) FILTER (WHERE snap IS NOT NULL) AS rebuilt_pdi_history
-  FROM pdi_std_task WHERE task_source = 'attempts' GROUP BY task_id),
+  FROM pdi_std WHERE task_source = 'attempts' GROUP BY task_id),
 fields AS (
   SELECT task_id, doc,
          CASE WHEN list_contains(json_transform(derived, '["VARCHAR"]'), 'exploration_memo') THEN coalesce(rebuilt_memo, '')
@@ -698,3 +821,6 @@ export const PATCH_MACRO = `CREATE OR REPLACE TEMP MACRO tk_patched(patches, lin
   WHEN json_exists(list_filter(patches, lambda p: p.line = line)[1].set, '$."' || field || '"')
     THEN json_extract_string(list_filter(patches, lambda p: p.line = line)[1].set, '$."' || field || '"')
   ELSE typed END`;
+
+/** Lowercases each given code point with DuckDB's `lower()` (one row per code point, in order). */
+export const DUCKDB_LOWER = `SELECT cp::INTEGER AS cp, '<' || lower(chr(cp::INTEGER)) AS lowered FROM (SELECT unnest($cps) AS cp)`;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureLowerMismatch } from '../../src/analytics/batch-pdi.js';
 import { DuckDb } from '../../src/analytics/duckdb.js';
 import { pairwiseDepth, pairwiseMacros, textMacros, wordClassPattern } from '../../src/analytics/pdi-sql.js';
 import { roundHalfEven4 } from '../../src/pdi/rounding.js';
@@ -11,7 +12,7 @@ let db: DuckDb;
 beforeAll(async () => {
   db = await DuckDb.create({ threads: 2 });
   db.registerStringFunction('tk_js_lower', (s) => s.toLowerCase());
-  for (const macro of [...textMacros(), ...pairwiseMacros(700)]) await db.run(macro);
+  for (const macro of [...textMacros('token_overlap', await measureLowerMismatch(db)), ...pairwiseMacros(700)]) await db.run(macro);
   // every code point except surrogates, one per row
   await db.run(`CREATE TEMP TABLE cp AS SELECT i::INTEGER AS cp, chr(i::INTEGER) AS c FROM range(1, 1114112) t(i) WHERE i < 55296 OR i > 57343`);
 });
