@@ -5,6 +5,7 @@ import { InputError, UsageError } from '../errors.js';
 import { isHfUri } from '../hub/hf-uri.js';
 import { resolveHfPath } from '../hub/resolve-hf-path.js';
 import { importSpark, LOSSY_SPARK_WARNINGS } from '../import/import-spark.js';
+import { openAtomicFile, type AtomicFile } from '../io/atomic-file.js';
 import { expandInputs } from '../io/inputs.js';
 import { readRecords } from '../io/read-records.js';
 import { EXECUTION_FAILED_PREFIX } from '../pdi/step-inputs.js';
@@ -144,7 +145,9 @@ const STEP_COLUMNS = [
 
 type StepColumn = (typeof STEP_COLUMNS)[number][0];
 
+/** Rows buffered before an append: whichever of these comes first (SPARK records reach megabytes). */
 const BATCH_ROWS = 256;
+const BATCH_CHARS = 16 * 1024 * 1024;
 
 /** Standardized files `batchPdi` recomputes from (it takes files, not folders of them). */
 const BATCH_PDI_SUFFIXES = ['.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
@@ -157,8 +160,9 @@ const BATCH_PDI_SUFFIXES = ['.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjs
  *   its prompt carried (spec §7) and the task's final outcome;
  * - `steps`: PDI rows, `origin` `recorded` (from the records) and, with `recompute`, `recomputed`.
  *
- * Records stream through the team's readers one at a time into DuckDB (which spills to disk
- * beyond `memoryLimit`). A record that cannot be read is left out and reported in `issues`;
+ * Records stream through the team's readers one at a time into a Parquet file in a temp folder
+ * (removed by `close()`), which `trajectories` reads; the derived views are small DuckDB tables.
+ * Memory does not grow with the input. A record that cannot be read is left out and reported in `issues`;
  * so are duplicate ids (the first one is kept). Throws only when an input itself is unusable.
  */
 export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promise<AnalyticsSession> {
@@ -175,9 +179,8 @@ export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promis
   try {
     const issues: ViewIssue[] = [];
     const counts: ViewCounts = { files: 0, sparkTasks: 0, trajectories: 0, attempts: 0, tasks: 0, steps: 0 };
-    await db.run(`CREATE TEMP TABLE tk_trajectory (${[...TRAJECTORY_COLUMNS, ...INTERNAL_COLUMNS].map(([n, t]) => `${n} ${t}`).join(', ')})`);
-    await db.run(`CREATE TEMP TABLE tk_step (${STEP_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`);
-    const loader = new Loader(db);
+    await db.run(`CREATE TABLE tk_step (${STEP_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+    const loader = new Loader(db, openAtomicFile(join(spill, 'trajectories.ndjson')));
 
     for (const root of sparkRoots) {
       log(`views: importing SPARK folders under ${root.display}`);
@@ -215,7 +218,9 @@ export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promis
         }
       }
     }
-    await loader.flush();
+    const parquet = join(spill, 'trajectories.parquet');
+    log('views: writing the trajectories to Parquet');
+    await loader.finish(parquet);
 
     if (options.recompute) {
       const overrides = typeof options.recompute === 'object' ? options.recompute : {};
@@ -261,8 +266,9 @@ export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promis
       );
     }
 
+    log('views: building attempts and steps');
     await dropDuplicates(db, issues);
-    await db.run(TRAJECTORIES_VIEW);
+    await db.run(trajectoriesViewSql(parquet));
     await db.run(STEPS_TABLE);
     for (const row of await db.rows<{ task: string; snapshots: number; reflects: number }>(UNMAPPED_HISTORY)) {
       issues.push({
@@ -367,13 +373,24 @@ async function holdsSparkTasks(dir: string): Promise<boolean> {
   }
 }
 
-/** Buffers rows and appends them to DuckDB in batches, so memory holds a batch, not the input. */
+/**
+ * Writes one JSON line per trajectory (typed columns and the JSON parts) to a temp file as it
+ * goes, then has DuckDB turn the file into Parquet: `trajectories` reads that Parquet file
+ * (columnar, so typed-column queries never touch `content`), and only the small typed columns
+ * are copied into a DuckDB table for the derived views. Memory holds one record and a small
+ * batch of PDI rows, never the input.
+ */
 class Loader {
-  private rows: Cell[][] = [];
   private steps: Cell[][] = [];
   private nextRowId = 0;
+  private lineBytes = 0;
+  private maxLineBytes = 0;
+  private surrogates = 0;
 
-  constructor(private readonly db: DuckDb) {}
+  constructor(
+    private readonly db: DuckDb,
+    private readonly out: AtomicFile,
+  ) {}
 
   async add(record: unknown, where: { file: string; line?: number; index?: number }, issues: ViewIssue[]): Promise<void> {
     const place = where.line !== undefined ? { file: where.file, line: where.line } : { file: where.file };
@@ -386,17 +403,62 @@ class Loader {
       return;
     }
     const row = trajectoryRow(record, this.nextRowId++, where);
-    this.rows.push([...TRAJECTORY_COLUMNS, ...INTERNAL_COLUMNS].map(([name]) => row[name] ?? null));
+    const object: Record<string, unknown> = {};
+    for (const [name] of [...TRAJECTORY_COLUMNS, ...INTERNAL_COLUMNS]) object[name] = row[name] ?? null;
+    let line = JSON.stringify(object);
+    // JSON.stringify writes a lone UTF-16 surrogate as a \udXXX escape, which DuckDB's JSON
+    // reader rejects; such strings get U+FFFD in the views (and a note). The test is cheap and
+    // may match a literal backslash too, which only costs the slow path.
+    if (/\\ud[89a-f]/i.test(line)) {
+      const fixed = JSON.stringify(object, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value));
+      if (fixed !== line) {
+        this.surrogates++;
+        issues.push({ code: 'lone_surrogate', severity: 'warning', ...place, message: 'a string holds a lone UTF-16 surrogate; the views show it as U+FFFD' });
+      }
+      line = fixed;
+    }
+    line += '\n';
+    const bytes = Buffer.byteLength(line);
+    this.lineBytes += bytes;
+    this.maxLineBytes = Math.max(this.maxLineBytes, bytes);
+    await this.out.write(line);
     this.steps.push(...recordedSteps(record, row, where));
-    if (this.rows.length >= BATCH_ROWS) await this.flush();
+    if (this.steps.length >= BATCH_ROWS) await this.flushSteps();
   }
 
-  async flush(): Promise<void> {
-    if (this.rows.length > 0) await this.db.append('tk_trajectory', this.rows);
+  private async flushSteps(): Promise<void> {
     if (this.steps.length > 0) await this.db.append('tk_step', this.steps);
-    this.rows = [];
     this.steps = [];
   }
+
+  /** Writes the Parquet file, loads the typed columns, and removes the line file. */
+  async finish(parquet: string): Promise<void> {
+    await this.flushSteps();
+    await this.out.commit();
+    const small = [...TRAJECTORY_COLUMNS, ...INTERNAL_COLUMNS].filter(([, type]) => type !== 'JSON');
+    if (this.nextRowId === 0) {
+      await this.db.run(`CREATE TABLE tk_trajectory (${small.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+      await this.db.run(`COPY (SELECT ${[...TRAJECTORY_COLUMNS, ...INTERNAL_COLUMNS].map(([n, t]) => `NULL::${t} AS ${n}`).join(', ')} WHERE false) TO ${sqlPath(parquet)} (FORMAT parquet)`);
+    } else {
+      // Row groups of about 32 MB: a reader then holds a few groups of even megabyte-sized rows.
+      const rowsPerGroup = Math.max(64, Math.min(122_880, Math.floor((32 * 1024 * 1024) / Math.max(1, this.lineBytes / this.nextRowId))));
+      const columns = `{${[...TRAJECTORY_COLUMNS, ...INTERNAL_COLUMNS].map(([n, t]) => `${n}: '${t}'`).join(', ')}}`;
+      await this.db.run(
+        `COPY (SELECT * FROM read_json(${sqlPath(this.out.path)}, format = 'newline_delimited', columns = ${columns},
+                 maximum_object_size = ${Math.max(16 * 1024 * 1024, this.maxLineBytes + 1024)}))
+         TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowsPerGroup})`,
+      );
+      await this.db.run(`CREATE TABLE tk_trajectory AS SELECT ${small.map(([n]) => n).join(', ')} FROM read_parquet(${sqlPath(parquet)})`);
+    }
+    await rm(this.out.path, { force: true });
+  }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A path of ours as a SQL string literal (COPY targets and table functions in views cannot take parameters). */
+function sqlPath(path: string): string {
+  return `'${path.replaceAll("'", "''")}'`;
 }
 
 type Json = Record<string, unknown>;
@@ -415,7 +477,6 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const int = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const bool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 const obj = (value: unknown): Json => (isObject(value) ? value : {});
 
 /** The PDI feedback block headings SPARK puts into the next attempt's prompt (spec §7). */
@@ -423,7 +484,7 @@ const STRONG_FEEDBACK = /^### 🚨 Critical Exploration Feedback/m;
 const SOFT_FEEDBACK = /^### 🔄 Exploration Feedback/m;
 
 /** One `trajectories` row from a record of any ADP era; fields an era lacks stay NULL. */
-function trajectoryRow(record: Json, rowId: number, where: { file: string; line?: number }): Partial<Record<Column, Cell>> {
+function trajectoryRow(record: Json, rowId: number, where: { file: string; line?: number }): Partial<Record<Column, unknown>> {
   const provenance = obj(record.provenance);
   const outcome = obj(record.outcome);
   const task = obj(record.task);
@@ -465,14 +526,14 @@ function trajectoryRow(record: Json, rowId: number, where: { file: string; line?
     llm_input_tokens: tokens('input_tokens'),
     llm_output_tokens: tokens('output_tokens'),
     feedback_in_prompt: injection === null ? null : STRONG_FEEDBACK.test(injection) ? 'strong' : SOFT_FEEDBACK.test(injection) ? 'soft' : 'none',
-    content: json(record.content),
-    outcome: json(record.outcome),
-    provenance: json(record.provenance),
-    task_info: json(record.task),
-    artifacts: json(record.artifacts),
-    llm_calls: json(record.llm_calls),
-    pdi: json(record.pdi),
-    details: json(record.details),
+    content: record.content ?? null,
+    outcome: record.outcome ?? null,
+    provenance: record.provenance ?? null,
+    task_info: record.task ?? null,
+    artifacts: record.artifacts ?? null,
+    llm_calls: record.llm_calls ?? null,
+    pdi: record.pdi ?? null,
+    details: record.details ?? null,
     pdi_kind: pdiKind(outcome, artifactText('agent_commands')),
     pdi_enabled: bool(sparkPdi.enabled),
     pdi_observe_only: bool(sparkPdi.observe_only),
@@ -492,12 +553,12 @@ function pdiKind(outcome: Json, agentCommands: string | null): string {
 }
 
 /** Recorded snapshots of a record: its own `pdi`, and a task's `pdi.history` kept in details. */
-function recordedSteps(record: Json, row: Partial<Record<Column, Cell>>, where: { file: string; line?: number }): Cell[][] {
+function recordedSteps(record: Json, row: Partial<Record<Column, unknown>>, where: { file: string; line?: number }): Cell[][] {
   const out: Cell[][] = [];
   const task = (row.task as string | null) ?? null;
   const base = { task, origin: 'recorded', source_row: row.row_id as number, record_id: row.id as string, file: where.file, line: where.line ?? null };
   if (isObject(record.pdi)) {
-    out.push(stepCells({ ...base, ...snapshotFields(record.pdi), attempt: row.attempt ?? null, seq: 0, kind: 'record' }));
+    out.push(stepCells({ ...base, ...snapshotFields(record.pdi), attempt: (row.attempt as number | null) ?? null, seq: 0, kind: 'record' }));
   }
   const details = obj(record.details);
   const derived = Array.isArray(details.spark_attempts_json_derived) ? details.spark_attempts_json_derived : [];
@@ -555,14 +616,19 @@ async function dropDuplicates(db: DuckDb, issues: ViewIssue[]): Promise<void> {
       message: `record left out: id ${JSON.stringify(d.id)} was already read at ${first}`,
     });
   }
+  await db.run('CREATE TABLE tk_dropped AS SELECT unnest($ids::INTEGER[]) AS row_id', { ids: duplicates.map((d) => d.row_id) });
   if (duplicates.length > 0) {
-    await db.run('DELETE FROM tk_trajectory WHERE list_contains($ids, row_id)', { ids: duplicates.map((d) => d.row_id) });
-    await db.run('DELETE FROM tk_step WHERE list_contains($ids, source_row)', { ids: duplicates.map((d) => d.row_id) });
+    await db.run('DELETE FROM tk_trajectory WHERE row_id IN (SELECT row_id FROM tk_dropped)');
+    await db.run('DELETE FROM tk_step WHERE source_row IN (SELECT row_id FROM tk_dropped)');
   }
 }
 
-const TRAJECTORIES_VIEW = `CREATE OR REPLACE TEMP VIEW trajectories AS
-SELECT ${TRAJECTORY_COLUMNS.map(([n]) => n).join(', ')} FROM tk_trajectory`;
+/** `trajectories`: every column from the Parquet file, without the rows left out as duplicates. */
+function trajectoriesViewSql(parquet: string): string {
+  return `CREATE OR REPLACE VIEW trajectories AS
+SELECT ${TRAJECTORY_COLUMNS.map(([n]) => n).join(', ')} FROM read_parquet(${sqlPath(parquet)})
+WHERE row_id NOT IN (SELECT row_id FROM tk_dropped)`;
+}
 
 /**
  * Reflected attempts per task in replay order (spec §6.5: up to the first PASS, skipping
@@ -585,7 +651,7 @@ tk_reflect_counts AS (SELECT task, count(*) AS reflects FROM tk_reflect GROUP BY
  * `steps`: recorded snapshots of the records, else (tasks without a trajectory) the task's
  * `pdi.history` with attempts from the replay when the counts agree, plus recomputed rows.
  */
-const STEPS_TABLE = `CREATE OR REPLACE TEMP TABLE steps AS
+const STEPS_TABLE = `CREATE OR REPLACE TABLE steps AS
 WITH ${REFLECTS},
 chosen AS (
   SELECT s.*, (s.kind <> 'history' OR hc.snapshots = coalesce(rc.reflects, 0)) AS mappable
@@ -619,7 +685,7 @@ WHERE task IS NOT NULL AND attempt IS NOT NULL GROUP BY task, attempt HAVING cou
  */
 export function attemptsTableSql(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain table name: ${name}`);
-  return `CREATE OR REPLACE TEMP TABLE ${name} AS
+  return `CREATE OR REPLACE TABLE ${name} AS
 WITH base AS (
   SELECT *, (status = 'PASS' OR coalesce(success, false)) AS passed
   FROM tk_trajectory WHERE task IS NOT NULL AND attempt IS NOT NULL

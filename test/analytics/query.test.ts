@@ -209,6 +209,22 @@ describe('runQuery', () => {
     expect(result.issues.every((i) => i.file === BROKEN)).toBe(true);
   });
 
+  it('keeps a record holding a lone UTF-16 surrogate, shown as U+FFFD, with a note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trajkit-query-'));
+    try {
+      const file = join(dir, 'surrogate.jsonl');
+      writeFileSync(file, '{"id":"s1","content":[{"class_":"message_action","content":"a\\ud800b \\\\ud800 \\ud83d\\ude00","description":null}]}\n{"id":"s2","content":[]}\n');
+      const result = await runQuery([file], "SELECT id, content->0->>'content' AS text FROM trajectories ORDER BY id");
+      expect(result.rows).toEqual([
+        ['s1', 'a\ufffdb \\ud800 😀'],
+        ['s2', null],
+      ]);
+      expect(result.issues.map((i) => [i.code, i.severity, i.line])).toEqual([['lone_surrogate', 'warning', 1]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('turns BIGINT into numbers when exact and strings when not, and names duplicate columns apart', async () => {
     const result = await runQuery(
       [HOSTILE],
