@@ -22,9 +22,9 @@ FROM attempts a GROUP BY ALL ORDER BY ALL`;
  * `trajkit query` and `trajkit report` on the data of the pdi benchmark (the shared SPARK
  * sample replicated to the requested size, default 512 MB, and its standardized Parquet
  * import). Baseline: the pdi benchmark's, one JSON.parse pass over the raw JSON bytes, which
- * every job is credited with. Loading streams records one at a time into DuckDB, which spills
- * beyond its memory limit: the targets bound peak RSS and keep loading within a few
- * JSON.parse passes.
+ * every job is credited with. Loading streams records one at a time into a temp Parquet file;
+ * DuckDB then holds about one 2,048-row vector of these ~200 KB rows per thread, whatever the
+ * input size. Targets: at least 0.15× the baseline, peak RSS under 1.5 GB.
  */
 export const queryBenchmark: Benchmark = {
   name: 'query',
@@ -36,9 +36,9 @@ export const queryBenchmark: Benchmark = {
     { name: 'report parquet', run: (context) => report(context, context.parquet as string) },
   ],
   targets: [
-    { job: 'query raw', minRatio: 0.1, maxRssMB: 1500 },
-    { job: 'query parquet', minRatio: 0.1 },
-    { job: 'report parquet', minRatio: 0.1 },
+    { job: 'query raw', minRatio: 0.15, maxRssMB: 1500 },
+    { job: 'query parquet', minRatio: 0.15, maxRssMB: 1500 },
+    { job: 'report parquet', minRatio: 0.15, maxRssMB: 1500 },
   ],
 };
 
