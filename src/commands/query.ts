@@ -6,11 +6,11 @@ const FORMATS = ['table', 'csv', 'json', 'jsonl'] as const;
 
 /** `trajkit query <inputs...> "<SQL>"`: a thin layer over `runQuery`. */
 export const queryCommand = defineCommand({
-  command: 'query <args..>',
-  describe: 'Run DuckDB SQL over the trajectories, attempts and steps views of trajectory files or raw SPARK folders',
+  command: 'query <inputs..>',
+  describe: 'Run DuckDB SQL (the last argument) over the trajectories, attempts and steps views of trajectory files or raw SPARK folders',
   builder: (y) =>
     y
-      .positional('args', {
+      .positional('inputs', {
         type: 'string',
         array: true,
         demandOption: true,
@@ -26,7 +26,7 @@ export const queryCommand = defineCommand({
   run: async (args) => {
     const { runQuery, formatQueryResult } = await import('../analytics/query.js');
     const { reportViewIssues } = await import('../analytics/views.js');
-    const positional = args.args.map(String);
+    const positional = args.inputs.map(String);
     let sql: string;
     let inputs: string[];
     if (args['sql-file'] !== undefined) {
