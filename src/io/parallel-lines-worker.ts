@@ -1,6 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LineBatchTransform, LineWorkerModule, LineWorkerRequest, LineWorkerResponse } from './parallel-lines.js';
-import { decodeLine, type Line } from './read-lines.js';
+import {
+  describeError,
+  runBatch,
+  type LineBatchTransform,
+  type LineWorkerModule,
+  type LineWorkerRequest,
+  type LineWorkerResponse,
+} from './parallel-lines.js';
 
 /**
  * Worker side of `openLinePool`: loads the worker module named in `workerData`, builds its
@@ -28,63 +34,29 @@ async function handle(request: LineWorkerRequest): Promise<void> {
     transform = loaded.then(
       (module) => module.createLineBatchTransform(request.init),
       (error: unknown) => {
-        throw new Error(`cannot load worker module ${moduleUrl}: ${describe(error)}`);
+        throw new Error(`cannot load worker module ${moduleUrl}: ${describeError(error)}`);
       },
     );
     transform.catch(() => {});
     return;
   }
-  const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
-  const position = { line: 0 };
-  let response: LineWorkerResponse;
-  let transfer: readonly import('node:worker_threads').TransferListItem[] = [];
+  let answer: ReturnType<typeof runBatch<unknown>>;
   try {
-    const run = await transform;
-    const output = run(splitBatch(bytes, position), { seq: request.seq });
-    response = { type: 'batch', job: request.job, seq: request.seq, ok: true, lines: countLines(bytes), value: output.value };
-    transfer = output.transfer ?? [];
+    answer = runBatch(await transform, request);
   } catch (error) {
-    response = { type: 'batch', job: request.job, seq: request.seq, ok: false, line: position.line, message: describe(error) };
+    // The transform could not be built for this job.
+    answer = { response: { type: 'batch', job: request.job, seq: request.seq, ok: false, line: 0, message: describeError(error) }, transfer: [] };
+  }
+  if (answer.stackOverflow && !answer.response.ok) {
+    // Nesting this worker's stack cannot take may fit the calling thread's: hand the batch back.
+    answer.response.bytes = request.bytes;
+    answer.transfer = [request.bytes.buffer as ArrayBuffer];
   }
   try {
-    port!.postMessage(response, transfer);
+    port!.postMessage(answer.response, answer.transfer);
   } catch (error) {
     // The value could not be cloned (a function, a symbol, …).
     const { job, seq } = request;
-    port!.postMessage({ type: 'batch', job, seq, ok: false, line: 0, message: `the transform's result cannot be sent: ${describe(error)}` } satisfies LineWorkerResponse);
+    port!.postMessage({ type: 'batch', job, seq, ok: false, line: 0, message: `the transform's result cannot be sent: ${describeError(error)}` } satisfies LineWorkerResponse);
   }
-}
-
-/** The batch's lines, decoded one at a time; `position.line` follows the line being handed out. */
-function* splitBatch(bytes: Buffer, position: { line: number }): Generator<Line> {
-  let start = 0;
-  let newline = bytes.indexOf(10, start);
-  while (newline !== -1) {
-    yield decodeLine(bytes.subarray(start, newline), ++position.line);
-    start = newline + 1;
-    newline = bytes.indexOf(10, start);
-  }
-  // Only the file's last batch can end without a newline; an empty final line is not a line.
-  if (start < bytes.length) yield decodeLine(bytes.subarray(start), ++position.line);
-}
-
-function countLines(bytes: Buffer): number {
-  let lines = 0;
-  let newline = bytes.indexOf(10);
-  let start = 0;
-  while (newline !== -1) {
-    lines++;
-    start = newline + 1;
-    newline = bytes.indexOf(10, start);
-  }
-  return start < bytes.length ? lines + 1 : lines;
-}
-
-function describe(error: unknown): string {
-  // DOMException (DataCloneError) is not `instanceof Error`.
-  if (error !== null && typeof error === 'object' && 'message' in error) {
-    const { name, message } = error as { name?: unknown; message: unknown };
-    return typeof name === 'string' && name !== 'Error' ? `${name}: ${String(message)}` : String(message);
-  }
-  return String(error);
 }

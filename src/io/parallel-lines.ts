@@ -2,18 +2,20 @@ import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { TrajkitError } from '../errors.js';
-import type { Line } from './read-lines.js';
+import { decodeLine, type Line } from './read-lines.js';
 
 /**
  * An ordered parallel map over the lines of a JSON Lines file (optionally gzipped) on a pool of
- * worker threads. This thread only reads raw bytes, cuts them into batches of whole lines and
- * transfers each batch (zero copy) to the least busy worker; the worker decodes the lines and
- * runs a transform from a worker module, whose result comes back as plain data (bytes
- * transferred). Results are yielded in input order, and at most `threads × queueDepth` batches
- * are in flight, so memory stays bounded whatever the input size.
+ * worker threads. The calling thread reads raw bytes, cuts them into batches of whole lines and
+ * transfers each batch (zero copy) to a worker with room in its queue; the worker decodes the
+ * lines and runs a transform from a worker module, whose result comes back as plain data (bytes
+ * transferred). Given the module's transform factory, the calling thread also runs batches
+ * itself whenever it would otherwise wait. Results are yielded in input order, and at most
+ * `(threads + 1) × queueDepth` batches are in flight, so memory stays bounded whatever the
+ * input size.
  *
  * Where it is wired (and why only there): `migrateFiles`, whose per-record work (parse, migrate,
  * lint, stringify, encode) is several times the cost of reading and needs every core to reach
@@ -25,6 +27,8 @@ import type { Line } from './read-lines.js';
 export interface LineBatch {
   /** 0-based batch number in the file: batch 0 starts with the file's first line. */
   seq: number;
+  /** Bytes in the batch, newlines included. */
+  byteLength: number;
 }
 
 /** What a transform returns: a value for the main thread, and buffers to transfer rather than copy. */
@@ -59,8 +63,21 @@ export interface LinePoolOptions {
   threads?: number;
   /** Bytes of whole lines per batch (a batch holding one longer line is that long); default 1 MiB. */
   batchBytes?: number;
-  /** Batches in flight per worker, counting results not yet taken; default 2. */
+  /** Batches queued per worker (and in flight per thread, results not yet taken included); default 2. */
   queueDepth?: number;
+  /** V8 heap limits of each worker (see `worker_threads.ResourceLimits`). */
+  resourceLimits?: ResourceLimits;
+}
+
+/**
+ * {@link openLinePool} options when the calling thread runs batches too, whenever it would
+ * otherwise wait for a result: pass the worker module's own `createLineBatchTransform`. That
+ * saves one worker (its heap, and the transferred buffers this thread would otherwise leave to
+ * a rare GC). Values from this thread are not structured-cloned.
+ */
+export interface LinePoolWithCallerOptions<Init, Out> extends LinePoolOptions {
+  /** The worker module's transform factory, for the calling thread (workers then get a 1 MB stack). */
+  createLineBatchTransform?: LineWorkerModule<Init, Out>['createLineBatchTransform'];
 }
 
 /** A pool of workers running one worker module; map files through it one at a time. */
@@ -97,7 +114,17 @@ export type LineWorkerRequest =
 /** Messages from a worker. */
 export type LineWorkerResponse =
   | { type: 'batch'; job: number; seq: number; ok: true; lines: number; value: unknown }
-  | { type: 'batch'; job: number; seq: number; ok: false; /** Line within the batch (0: before the first). */ line: number; message: string };
+  | {
+      type: 'batch';
+      job: number;
+      seq: number;
+      ok: false;
+      /** Line within the batch (0: before the first). */
+      line: number;
+      message: string;
+      /** The batch, sent back when the worker's stack overflowed, so the calling thread can run it. */
+      bytes?: Uint8Array;
+    };
 
 const SELF = import.meta.url;
 // Under vitest this file runs as TypeScript source; workers are plain Node and need the build.
@@ -127,7 +154,7 @@ export function linePoolAvailable(module: URL): boolean {
 }
 
 /** Starts the workers; throws {@link WorkerError} when the worker code is not built. */
-export function openLinePool<Init, Out>(options: LinePoolOptions): LinePool<Init, Out> {
+export function openLinePool<Init, Out>(options: LinePoolWithCallerOptions<Init, Out>): LinePool<Init, Out> {
   for (const url of [WORKER_ENTRY, options.module]) {
     if (!existsSync(fileURLToPath(url))) {
       throw new WorkerError(`worker module ${fileURLToPath(url)} is missing; build the package (npm run build)`);
@@ -160,28 +187,39 @@ interface Job {
   file: string;
   results: Map<number, LineWorkerResponse>;
   signal: Signal;
+  /** Hands ready batches to workers with room in their queues. */
+  pump: () => void;
 }
 
 class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
   readonly threads: number;
   private readonly batchBytes: number;
   private readonly maxInFlight: number;
+  private readonly queueDepth: number;
   private readonly slots: Slot[] = [];
   private failure: WorkerError | undefined;
   private active: Job | undefined;
   private jobs = 0;
   private closing = false;
 
-  constructor(options: LinePoolOptions) {
+  private readonly createHere: LinePoolWithCallerOptions<Init, Out>['createLineBatchTransform'];
+
+  constructor(options: LinePoolWithCallerOptions<Init, Out>) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.batchBytes = Math.max(1, Math.floor(options.batchBytes ?? 1 << 20));
-    this.maxInFlight = this.threads * Math.max(1, Math.floor(options.queueDepth ?? 2));
+    this.createHere = options.createLineBatchTransform;
+    this.queueDepth = Math.max(1, Math.floor(options.queueDepth ?? 2));
+    this.maxInFlight = (this.threads + (this.createHere ? 1 : 0)) * this.queueDepth;
+    // With the calling thread taking part, a worker's stack must not be deeper than its own
+    // (V8's default, 984 KB): a batch too deeply nested for a worker is re-run on the calling
+    // thread, whose stack decides, so the result does not depend on which thread took it.
+    const resourceLimits = this.createHere ? { stackSizeMb: 1, ...options.resourceLimits } : options.resourceLimits;
     for (let i = 0; i < this.threads; i++) {
-      const worker = new Worker(WORKER_ENTRY, { workerData: { module: options.module.href } });
+      const worker = new Worker(WORKER_ENTRY, { workerData: { module: options.module.href }, resourceLimits });
       const slot: Slot = { worker, outstanding: 0 };
       worker.on('message', (response: LineWorkerResponse) => this.receive(slot, response));
-      worker.on('error', (error) => this.fail(new WorkerError(`a worker thread crashed: ${describe(error)}`, this.where(), error)));
-      worker.on('messageerror', (error) => this.fail(new WorkerError(`a worker's answer could not be read: ${describe(error)}`, this.where(), error)));
+      worker.on('error', (error) => this.fail(new WorkerError(`a worker thread crashed: ${describeError(error)}`, this.where(), error)));
+      worker.on('messageerror', (error) => this.fail(new WorkerError(`a worker's answer could not be read: ${describeError(error)}`, this.where(), error)));
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new WorkerError(`a worker thread exited unexpectedly (exit code ${code})`, this.where()));
       });
@@ -195,22 +233,25 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
     if (this.active) throw new Error('LinePool.map: one file at a time');
     if (this.closing) throw new Error('LinePool.map: the pool is closed');
     if (this.failure) throw this.failure;
-    const job: Job = { id: ++this.jobs, file, results: new Map(), signal: new Signal() };
+    const job: Job = { id: ++this.jobs, file, results: new Map(), signal: new Signal(), pump: () => pump() };
     const start: LineWorkerRequest = { type: 'job', job: job.id, init };
     // `init` must be plain data; a value that cannot be cloned throws here, before any worker got it.
     for (const { worker } of this.slots) worker.postMessage(start);
     this.active = job;
     for (const { worker } of this.slots) worker.ref();
+    let here: LineBatchTransform<Out> | undefined;
 
     let dispatched = 0;
     let consumed = 0;
     let linesBefore = 0;
     const pump = () => {
       while (!this.failure && dispatched - consumed < this.maxInFlight) {
-        const bytes = reader.take();
-        if (!bytes) return;
         let slot = this.slots[0];
         for (const other of this.slots) if (other.outstanding < slot.outstanding) slot = other;
+        // A worker's queue stays short, so this thread (when it helps) still finds batches to take.
+        if (slot.outstanding >= this.queueDepth) return;
+        const bytes = reader.take();
+        if (!bytes) return;
         slot.outstanding++;
         const request: LineWorkerRequest = { type: 'batch', job: job.id, seq: dispatched++, bytes };
         slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
@@ -222,14 +263,20 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
     });
 
     try {
+      if (this.createHere) here = await this.createHere(init);
       for (;;) {
         if (this.failure) throw this.failure;
         const response = job.results.get(consumed);
         if (response) {
           job.results.delete(consumed);
           if (!response.ok) {
+            if (response.bytes && here) {
+              // The calling thread's stack decides, as it would on the single-thread path.
+              job.results.set(consumed, runBatch(here, { type: 'batch', job: job.id, seq: consumed, bytes: response.bytes }).response);
+              continue;
+            }
             const line = response.line > 0 ? linesBefore + response.line : undefined;
-            throw new WorkerError(`a worker failed: ${response.message}`, { file, line });
+            throw new WorkerError(`processing failed: ${response.message}`, { file, line });
           }
           consumed++;
           linesBefore += response.lines;
@@ -238,6 +285,13 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
           continue;
         }
         if (reader.done && consumed === dispatched) break;
+        // Rather than wait, this thread takes a batch the workers have no room for.
+        const bytes = here && dispatched - consumed < this.maxInFlight ? reader.take() : undefined;
+        if (bytes) {
+          const seq = dispatched++;
+          job.results.set(seq, runBatch(here!, { type: 'batch', job: job.id, seq, bytes }).response);
+          continue;
+        }
         await job.signal.wait();
       }
       if (reader.failed) yield { kind: 'read-failed', error: reader.error };
@@ -258,9 +312,10 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
   private receive(slot: Slot, response: LineWorkerResponse): void {
     slot.outstanding--;
     const job = this.active;
-    // Answers to a map that was left early are dropped.
-    if (!job || response.job !== job.id) return;
-    job.results.set(response.seq, response);
+    if (!job) return;
+    // Answers to a map that was left early are dropped, but the worker has room again.
+    if (response.job === job.id) job.results.set(response.seq, response);
+    job.pump();
     job.signal.notify();
   }
 
@@ -274,7 +329,51 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
   }
 }
 
-function describe(error: unknown): string {
+/**
+ * Runs `transform` on one batch: the answer to send back (with what to transfer), or why it
+ * failed and at which line of the batch. Used by the workers and by the calling thread alike.
+ */
+export function runBatch<Out>(
+  transform: LineBatchTransform<Out>,
+  request: Extract<LineWorkerRequest, { type: 'batch' }>,
+): { response: LineWorkerResponse; transfer: readonly TransferListItem[]; stackOverflow?: boolean } {
+  const { job, seq } = request;
+  const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
+  const position = { line: 0 };
+  try {
+    const output = transform(splitBatch(bytes, position), { seq, byteLength: bytes.length });
+    return { response: { type: 'batch', job, seq, ok: true, lines: countLines(bytes), value: output.value }, transfer: output.transfer ?? [] };
+  } catch (error) {
+    const stackOverflow = error instanceof RangeError && error.message === 'Maximum call stack size exceeded';
+    return { response: { type: 'batch', job, seq, ok: false, line: position.line, message: describeError(error) }, transfer: [], stackOverflow };
+  }
+}
+
+/** The batch's lines, decoded one at a time; `position.line` follows the line being handed out. */
+function* splitBatch(bytes: Buffer, position: { line: number }): Generator<Line> {
+  let start = 0;
+  let newline = bytes.indexOf(10, start);
+  while (newline !== -1) {
+    yield decodeLine(bytes.subarray(start, newline), ++position.line);
+    start = newline + 1;
+    newline = bytes.indexOf(10, start);
+  }
+  // Only the file's last batch can end without a newline; an empty final line is not a line.
+  if (start < bytes.length) yield decodeLine(bytes.subarray(start), ++position.line);
+}
+
+function countLines(bytes: Buffer): number {
+  let lines = 0;
+  let start = 0;
+  for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
+    lines++;
+    start = newline + 1;
+  }
+  return start < bytes.length ? lines + 1 : lines;
+}
+
+/** `Name: message` (just the message for a plain Error), for errors from any realm. */
+export function describeError(error: unknown): string {
   // DOMException (DataCloneError) and errors from other realms are not `instanceof Error` here.
   if (error !== null && typeof error === 'object' && 'message' in error) {
     const { name, message } = error as { name?: unknown; message: unknown };
@@ -282,7 +381,6 @@ function describe(error: unknown): string {
   }
   return String(error);
 }
-
 /**
  * Reads a file (gunzipping it if asked) into a queue of line batches. Backpressure pauses the
  * file stream while batches wait, and never the gunzip stream: its output is taken as it comes,

@@ -13,7 +13,7 @@ import { configResolver, type LintConfig } from '../lint/config.js';
 import type { LocatedFinding, RuleCount } from '../lint/lint-files.js';
 import type { LintRuleId } from '../lint/rules.js';
 import type { MigrateTarget } from './migrate-record.js';
-import { lintConfigData, type MigratedBatch, type MigrateLinesInit } from './migrate-lines.js';
+import { createLineBatchTransform, lintConfigData, type MigratedBatch, type MigrateLinesInit } from './migrate-lines.js';
 import { emptyTally, mergeTally, tallyRecord, type MigrationTally, type TallyOptions } from './migration-tally.js';
 
 /** A record that could not be read or migrated: it is not in the output, and this says why. */
@@ -76,9 +76,10 @@ export interface MigrateFilesOptions {
   maxStringLength?: number;
   onProgress?: (progress: { file: string; fileIndex: number; fileCount: number; records: number }) => void;
   /**
-   * Worker threads for JSON Lines in and out (`.jsonl`/`.ndjson`, gzipped or not): lines are
-   * migrated in parallel batches and written in input order, with the same bytes and report as
-   * one thread. 1 = this thread only. Default: one per core, for inputs of 8 MiB or more.
+   * Threads for JSON Lines in and out (`.jsonl`/`.ndjson`, gzipped or not), this one included:
+   * lines are migrated in parallel batches (`threads - 1` worker threads, and this thread while
+   * it would wait) and written in input order, with the same bytes and report as one thread.
+   * 1 = this thread only. Default: one per core, for inputs of 8 MiB or more.
    */
   threads?: number;
   /** Parallel path: input bytes per batch handed to a worker (default 1 MiB). */
@@ -149,9 +150,10 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
       const tally = emptyTally();
       const progress = (records: number) => options.onProgress?.({ file, fileIndex, fileCount: files.length, records: report.records + records });
       try {
-        const workers = await workersFor(file, writer, threads);
-        if (workers > 0) {
-          pool ??= openLinePool<MigrateLinesInit, MigratedBatch>({ module: MIGRATE_LINES, threads: workers, batchBytes: options.batchBytes });
+        const parallel = await threadsFor(file, writer, threads);
+        if (parallel > 1) {
+          // The calling thread is one of the `threads`: it migrates batches instead of waiting.
+          pool ??= openLinePool<MigrateLinesInit, MigratedBatch>({ module: MIGRATE_LINES, threads: parallel - 1, batchBytes: options.batchBytes, createLineBatchTransform });
           const init: MigrateLinesInit = { to, config: lintConfigData(config), maxFindings, maxStringLength: options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH };
           await migrateInWorkers(pool, file, init, { to, config, maxFindings }, writer, tally, options.onProgress ? progress : undefined);
         } else {
@@ -189,10 +191,13 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
 }
 
 /**
- * Worker threads for one file: only JSON Lines in and out (workers hand back finished lines),
- * and by default only for files big enough to repay starting the workers.
+ * Threads for one file (this one included; 0 = the single-thread path): only JSON Lines in and
+ * out (workers hand back finished lines), and by default only for files big enough to repay
+ * starting the workers. One worker fewer than threads, because this thread works too: on two
+ * cores, one worker plus this thread is as fast as two workers (which would leave this thread
+ * mostly idle) and its peak RSS is about 70 MB lower (one V8 heap less).
  */
-async function workersFor(file: string, writer: RecordWriter, threads: number | undefined): Promise<number> {
+async function threadsFor(file: string, writer: RecordWriter, threads: number | undefined): Promise<number> {
   const type = recordFileType(file);
   if (threads === 1 || type?.format !== 'jsonl' || !writer.writeJsonLines) return 0;
   if (threads !== undefined) return threads;

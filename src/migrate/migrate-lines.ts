@@ -39,22 +39,62 @@ export function lintConfigData(config: LintConfig): LintConfigData {
   return { rules: { ...config.rules }, mappings: { ...config.mappings }, largeValueBytes: config.largeValueBytes, source: config.source };
 }
 
-const encoder = new TextEncoder();
-
 export function createLineBatchTransform(init: MigrateLinesInit): LineBatchTransform<MigratedBatch> {
   const { rules, mappings, largeValueBytes, source } = init.config;
   const options = { to: init.to, config: resolveLintConfig({ rules, mappings, largeValueBytes }, source), maxFindings: init.maxFindings };
   return (lines, batch) => {
     const tally = emptyTally();
-    let text = '';
+    // Migrated JSON is about as long as its input; a little room saves growing the buffer.
+    const out = new Utf8Output(batch.byteLength + (batch.byteLength >> 4) + 1024);
     for (const line of lines) {
       const read = parseJsonLine(line, init.maxStringLength, batch.seq === 0 && line.lineNumber === 1);
       if (read === undefined) continue;
       const record = tallyRecord(tally, { line: line.lineNumber, index: tally.records, ...read }, options);
-      if (record !== undefined) text += `${JSON.stringify(record)}\n`;
+      if (record !== undefined) out.line(JSON.stringify(record));
     }
-    // TextEncoder gives the bytes an ArrayBuffer of their own, so they can be transferred.
-    const bytes = encoder.encode(text);
-    return { value: { tally, bytes }, transfer: [bytes.buffer] };
+    const bytes = out.bytes();
+    return { value: { tally, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
   };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 lines written straight into one growing buffer of its own (so it can be transferred):
+ * each record's JSON is encoded as it is made, never joined into one big string first, which
+ * would cost a copy and a large heap allocation per batch.
+ */
+class Utf8Output {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    // allocUnsafeSlow: not zero-filled, and never a slice of the shared pool, so transferable.
+    this.buffer = Buffer.allocUnsafeSlow(capacity);
+  }
+
+  /** Appends `text` and a newline. */
+  line(text: string): void {
+    let rest = text;
+    for (;;) {
+      const { read, written } = encoder.encodeInto(rest, this.buffer.subarray(this.length));
+      this.length += written;
+      if (read === rest.length) break;
+      // Out of room: encodeInto stops between characters, so the rest is a clean suffix.
+      rest = rest.slice(read);
+      this.grow(rest.length * 3);
+    }
+    if (this.length === this.buffer.length) this.grow(1);
+    this.buffer[this.length++] = 10;
+  }
+
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private grow(atLeast: number): void {
+    const grown = Buffer.allocUnsafeSlow(Math.max(Math.ceil(this.buffer.length * 1.5), this.length + atLeast));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
 }

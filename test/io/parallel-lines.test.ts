@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -10,6 +11,7 @@ import {
   linePoolAvailable,
   openLinePool,
   WorkerError,
+  type LineBatchTransform,
   type LinePool,
   type LinePoolItem,
 } from '../../src/io/parallel-lines.js';
@@ -30,8 +32,9 @@ interface EchoInit {
   exitAt?: number;
   crashAt?: number;
   counter?: Int32Array;
+  recurse?: { seq: number; depth: number };
 }
-type Echo = { seq: number; lines: EchoLine[] };
+type Echo = { seq: number; lines: EchoLine[]; threadId: number; byteLength: number };
 
 /** mulberry32, so the generated inputs are the same on every run. */
 function prng(seed: number): () => number {
@@ -244,7 +247,7 @@ describe('openLinePool', () => {
       expect(error).toBeInstanceOf(WorkerError);
       expect(before.length).toBe(3);
       const line = before.reduce((a, b) => a + b, 0) + 2;
-      expect((error as WorkerError).message).toBe(`${file}:${line}: a worker failed: RangeError: refused this line`);
+      expect((error as WorkerError).message).toBe(`${file}:${line}: processing failed: RangeError: refused this line`);
       expect((error as WorkerError).line).toBe(line);
       expect((error as WorkerError).exitCode).toBe(1);
       // The workers are fine; answers still in flight for the failed file are dropped.
@@ -279,15 +282,52 @@ describe('openLinePool', () => {
     expect(() => openLinePool({ module: pathToFileURL(join(tmp, 'nope.mjs')) })).toThrow(/nope\.mjs is missing; build the package/);
     const broken = openLinePool<unknown, unknown>({ module: FAILS_TO_LOAD, threads: 2 });
     try {
-      await expect(collect(broken.map(file, {}))).rejects.toThrow(/small\.jsonl: a worker failed: cannot load worker module .*fails-to-load\.mjs: cannot start/);
+      await expect(collect(broken.map(file, {}))).rejects.toThrow(/small\.jsonl: processing failed: cannot load worker module .*fails-to-load\.mjs: cannot start/);
     } finally {
       await broken.close();
     }
     const bad = openLinePool<unknown, unknown>({ module: BAD_RESULT, threads: 1 });
     try {
-      await expect(collect(bad.map(file, {}))).rejects.toThrow(/small\.jsonl: a worker failed: the transform's result cannot be sent: DataCloneError/);
+      await expect(collect(bad.map(file, {}))).rejects.toThrow(/small\.jsonl: processing failed: the transform's result cannot be sent: DataCloneError/);
     } finally {
       await bad.close();
+    }
+  });
+
+  it('lets the calling thread take batches while it waits, with the same result', async () => {
+    const file = join(tmp, 'caller.jsonl');
+    writeFileSync(file, awkwardInput(prng(29), 3000));
+    const { createLineBatchTransform } = (await import(ECHO.href)) as { createLineBatchTransform: (init: EchoInit) => LineBatchTransform<Echo> };
+    const own = openLinePool<EchoInit, Echo>({ module: ECHO, threads: 1, batchBytes: 2048, createLineBatchTransform });
+    try {
+      const { lines, items } = await viaPool(own, file, { slowSeqs: [1, 5, 9] });
+      expect(lines).toEqual(await viaReadLines(file));
+      const threads = new Set(items.map((item) => (item.kind === 'batch' ? item.value.threadId : -1)));
+      expect(threads.has(threadId)).toBe(true);
+      expect(threads.size).toBe(2);
+      const sizes = items.map((item) => (item.kind === 'batch' ? item.value.byteLength : 0));
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(statSync(file).size);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('re-runs on the calling thread a batch nested too deep for a worker, so the caller\'s stack decides', async () => {
+    const file = join(tmp, 'deep.jsonl');
+    writeFileSync(file, awkwardInput(prng(31), 400));
+    const { createLineBatchTransform } = (await import(ECHO.href)) as { createLineBatchTransform: (init: EchoInit) => LineBatchTransform<Echo> };
+    // 3,000 frames overflow a 0.3 MB worker stack, not this thread's 984 KB.
+    const recurse = { seq: 2, depth: 3000 };
+    const withCaller = openLinePool<EchoInit, Echo>({ module: ECHO, threads: 2, batchBytes: 1024, createLineBatchTransform, resourceLimits: { stackSizeMb: 0.3 } });
+    const workersOnly = openLinePool<EchoInit, Echo>({ module: ECHO, threads: 2, batchBytes: 1024, resourceLimits: { stackSizeMb: 0.3 } });
+    try {
+      const { lines, items } = await viaPool(withCaller, file, { recurse });
+      expect(lines).toEqual(await viaReadLines(file));
+      expect((items[2] as Extract<LinePoolItem<Echo>, { kind: 'batch' }>).value.threadId).toBe(threadId);
+      await expect(collect(workersOnly.map(file, { recurse }))).rejects.toThrow(/deep\.jsonl: processing failed: RangeError: Maximum call stack size exceeded/);
+    } finally {
+      await withCaller.close();
+      await workersOnly.close();
     }
   });
 

@@ -215,7 +215,7 @@ describe('failures on the parallel path', () => {
       if (threads === 1) await expect(failure).rejects.toThrow(RangeError);
       else {
         await expect(failure).rejects.toThrow(WorkerError);
-        await expect(failure).rejects.toThrow(`${file}:31: a worker failed: RangeError: Maximum call stack size exceeded`);
+        await expect(failure).rejects.toThrow(`${file}:31: processing failed: RangeError: Maximum call stack size exceeded`);
       }
       expect(readdirSync(join(out, '..'))).toEqual([]);
     }
