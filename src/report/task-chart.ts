@@ -31,10 +31,8 @@ export function renderTaskChart(task: ReportTask, index: number): string {
 
   const parts: string[] = [];
   parts.push(pdiPanel(task, placed, x));
-  parts.push(feedbackStrip(task.attempts, x, band));
-  parts.push(rewardPanel(task.attempts, x, band));
-  parts.push(xAxis(count, x));
   if (firstPass) {
+    // drawn under the feedback strip and the reward bars, over the PDI panel
     parts.push(
       el('line', {
         class: 'pass-line',
@@ -48,6 +46,9 @@ export function renderTaskChart(task: ReportTask, index: number): string {
       }),
     );
   }
+  parts.push(feedbackStrip(task.attempts, x, band));
+  parts.push(rewardPanel(task.attempts, x, band));
+  parts.push(xAxis(count, x));
   const label = `PDI and reward per attempt for task ${task.task}`;
   return `<svg class="task-chart" id="chart-${index}" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
@@ -140,7 +141,8 @@ function rewardPanel(attempts: readonly ReportAttempt[], x: (a: number) => numbe
     parts.push(el('rect', { class: 'reward-bar', x: x(a.attempt) - width / 2, y: top, width, height: REWARD_BOTTOM - top, fill: style.color }, tooltip(text)));
     if (a.passed) {
       parts.push(
-        `<g class="pass-marker">${el('circle', { cx: x(a.attempt), cy: REWARD_TOP - 9, r: 7.5, fill: COLORS.pass })}${el('text', { x: x(a.attempt), y: REWARD_TOP - 5.5, 'text-anchor': 'middle', class: 'pass-check', fill: '#ffffff' }, '✓')}${tooltip(`attempt ${a.attempt} passed`)}</g>`,
+        // inside the top of the bar, so it never covers the feedback strip above
+        `<g class="pass-marker">${el('circle', { cx: x(a.attempt), cy: REWARD_TOP + 10, r: 7.5, fill: COLORS.pass, stroke: '#ffffff', 'stroke-width': 1.5 })}${el('text', { x: x(a.attempt), y: REWARD_TOP + 13.5, 'text-anchor': 'middle', class: 'pass-check', fill: '#ffffff' }, '✓')}${tooltip(`attempt ${a.attempt} passed`)}</g>`,
       );
     }
   }
