@@ -129,7 +129,7 @@ export async function summarizeViews(db: DuckDb, origin?: PdiOrigin): Promise<Om
   const attempts = summaryAttemptsTable(origin);
   if (origin !== undefined) await db.run(attemptsTableSql(attempts), { origin });
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE ${SUMMARY_STEPS_TABLE} AS
+    `CREATE OR REPLACE TABLE ${SUMMARY_STEPS_TABLE} AS
      WITH pick AS (
        SELECT task, coalesce($origin::VARCHAR, CASE WHEN bool_or(origin = 'recorded') THEN 'recorded' ELSE 'recomputed' END) AS origin
        FROM steps GROUP BY task)
