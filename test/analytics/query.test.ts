@@ -8,6 +8,7 @@ import { formatQueryResult, QueryError, querySession, rowObjects, runQuery, toQu
 import { formatTextTable } from '../../src/analytics/text-table.js';
 import { openAnalyticsViews, type AnalyticsSession } from '../../src/analytics/views.js';
 import { importSparkToFile } from '../../src/import/import-spark.js';
+import { sparkFiles, startHubEmulator, type HubEmulator } from '../hub/emulator.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SPARK = join(ROOT, '..', 'shared', 'data', 'spark', 'all_model_pdi');
@@ -331,5 +332,37 @@ describe('trajkit query (CLI)', () => {
     const missing = trajkit('query', 'SELECT 1');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('give at least one input and then the SQL');
+  });
+});
+
+describe('runQuery on hf:// inputs (local Hub emulator)', () => {
+  const REPO = 'trajkit-test/spark-views';
+  const TASKS = ['citation-check', 'fix-build-google-auto'];
+  const saved = { ...process.env };
+  let hub: HubEmulator;
+  let home: string;
+  beforeAll(async () => {
+    hub = await startHubEmulator({ repos: [{ id: REPO, revisions: { main: sparkFiles(TASKS) } }] });
+    home = mkdtempSync(join(tmpdir(), 'trajkit-hf-home-'));
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.HF_HOME = home;
+    delete process.env.HF_TOKEN;
+    delete process.env.HF_HUB_CACHE;
+    delete process.env.HUGGINGFACE_HUB_CACHE;
+  });
+  afterAll(async () => {
+    process.env = { ...saved };
+    await hub?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('downloads a raw SPARK folder through the cache and gives the same views as the local copy', async () => {
+    const sql = 'SELECT a.task, a.attempt, a.status, a.reward, a.intervention, s.weighted_pdi FROM attempts a LEFT JOIN steps s USING (task, attempt) ORDER BY ALL';
+    const remote = await runQuery([`hf://datasets/${REPO}/all_model_pdi`], sql);
+    const local = await runQuery(TASKS.map((t) => join(SPARK, t)), sql);
+    expect(remote.rows.length).toBeGreaterThan(3);
+    expect(remote.rows).toEqual(local.rows);
+    const [revision] = (await runQuery([`hf://datasets/${REPO}/all_model_pdi`], "SELECT DISTINCT provenance->>'revision' FROM trajectories")).rows;
+    expect(revision).toEqual([hub.sha(REPO)]);
   });
 });
