@@ -46,7 +46,8 @@ export const reportCommand = defineCommand({
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ out: result.out, bytes: result.bytes, tasks: result.data.tasks.length, left_out: result.data.leftOut })}\n`);
     } else if (!args.quiet) {
-      err(`wrote ${result.out} (${result.data.tasks.length} tasks, ${result.data.summary.overall.attempts} attempts, ${(result.bytes / 1024).toFixed(0)} KiB)`);
+      const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+      err(`wrote ${result.out} (${n(result.data.tasks.length, 'task')}, ${n(result.data.summary.overall.attempts, 'attempt')}, ${(result.bytes / 1024).toFixed(0)} KiB)`);
     }
     return leftOut ? 1 : 0;
   },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,5 +121,38 @@ describe('buildReport', () => {
     expect(result.bytes).toBe(Buffer.byteLength(html));
     expect(html).toBe(renderReport(result.data));
     expect(html).toContain('Generated test.');
+  });
+});
+
+describe('trajkit report (CLI)', () => {
+  // These run the built CLI (`npm test` builds first; alone: `npx tsc -p .` first).
+  function trajkit(...args: string[]) {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'trajkit.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trajkit-report-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the page and prints what it wrote with --json', () => {
+    const out = join(dir, 'r.html');
+    const { code, stdout, stderr } = trajkit('report', 'fixtures/report/hostile.jsonl', '--out', out, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(JSON.parse(stdout)).toEqual({ out, bytes: Buffer.byteLength(html), tasks: 2, left_out: 0 });
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('exits 1 and lists what it left out; 2 for an --out that is not .html', () => {
+    const broken = trajkit('report', 'fixtures/analytics/broken.jsonl', '--out', join(dir, 'b.html'));
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('trajkit: left out: fixtures/analytics/broken.jsonl:2: record left out: invalid JSON');
+    expect(broken.stderr).toMatch(/trajkit: wrote .*b\.html \(1 tasks?, 2 attempts/);
+    const usage = trajkit('report', 'fixtures/report/hostile.jsonl', '--out', join(dir, 'r.txt'));
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--out must end in .html');
   });
 });
