@@ -145,9 +145,8 @@ const STEP_COLUMNS = [
 
 type StepColumn = (typeof STEP_COLUMNS)[number][0];
 
-/** Rows buffered before an append: whichever of these comes first (SPARK records reach megabytes). */
+/** PDI rows buffered before an append to DuckDB. */
 const BATCH_ROWS = 256;
-const BATCH_CHARS = 16 * 1024 * 1024;
 
 /** Standardized files `batchPdi` recomputes from (it takes files, not folders of them). */
 const BATCH_PDI_SUFFIXES = ['.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
@@ -162,8 +161,9 @@ const BATCH_PDI_SUFFIXES = ['.parquet', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjs
  *
  * Records stream through the team's readers one at a time into a Parquet file in a temp folder
  * (removed by `close()`), which `trajectories` reads; the derived views are small DuckDB tables.
- * Memory does not grow with the input. A record that cannot be read is left out and reported in `issues`;
- * so are duplicate ids (the first one is kept). Throws only when an input itself is unusable.
+ * Memory does not grow with the input. A record that cannot be read is left out and reported
+ * in `issues`; so are duplicate ids (the first one is kept). Throws only when an input itself
+ * is unusable.
  */
 export async function openAnalyticsViews(options: AnalyticsViewsOptions): Promise<AnalyticsSession> {
   const log = options.log ?? (() => {});
@@ -385,7 +385,6 @@ class Loader {
   private nextRowId = 0;
   private lineBytes = 0;
   private maxLineBytes = 0;
-  private surrogates = 0;
 
   constructor(
     private readonly db: DuckDb,
@@ -412,7 +411,6 @@ class Loader {
     if (/\\ud[89a-f]/i.test(line)) {
       const fixed = JSON.stringify(object, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value));
       if (fixed !== line) {
-        this.surrogates++;
         issues.push({ code: 'lone_surrogate', severity: 'warning', ...place, message: 'a string holds a lone UTF-16 surrogate; the views show it as U+FFFD' });
       }
       line = fixed;
