@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { DuckDb } from './duckdb.js';
 import { formatTextTable } from './text-table.js';
-import { attemptsTableSql, withAnalyticsViews, type AnalyticsViewsOptions, type ViewCounts, type ViewIssue } from './views.js';
+import { attemptsTableSql, countNotes, withAnalyticsViews, type AnalyticsViewsOptions, type ViewCounts, type ViewIssue } from './views.js';
 
 /** Which PDI rows a summary reads. */
 export type PdiOrigin = 'recorded' | 'recomputed';
@@ -273,8 +273,6 @@ export function formatPdiSummary(summary: Omit<PdiSummary, 'issues' | 'counts'>)
 
 /** The `--json` document of a summary: the tables, load counts, records left out, and notes counted by code. */
 export function pdiSummaryJson(summary: PdiSummary): object {
-  const notes: Record<string, number> = {};
-  for (const issue of summary.issues) if (issue.severity === 'warning') notes[issue.code] = (notes[issue.code] ?? 0) + 1;
   const { issues, ...tables } = summary;
-  return { ...tables, left_out: issues.filter((i) => i.severity === 'error'), notes };
+  return { ...tables, left_out: issues.filter((i) => i.severity === 'error'), notes: countNotes(issues) };
 }

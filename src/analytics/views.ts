@@ -319,10 +319,16 @@ export function reportViewIssues(
   const errors = issues.filter((i) => i.severity === 'error');
   for (const issue of errors.slice(0, limit)) write(`left out: ${formatViewIssue(issue)}`);
   if (errors.length > limit) write(`… and ${errors.length - limit} more record(s) left out`);
-  const notes = new Map<string, number>();
-  for (const issue of issues) if (issue.severity === 'warning') notes.set(issue.code, (notes.get(issue.code) ?? 0) + 1);
-  if (showNotes && notes.size > 0) write(`notes: ${[...notes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
+  const notes = Object.entries(countNotes(issues));
+  if (showNotes && notes.length > 0) write(`notes: ${notes.map(([code, n]) => `${code} ×${n}`).join(', ')}`);
   return errors.length > 0;
+}
+
+/** Notes about the data (`severity: 'warning'`) counted by code, in order of first appearance. */
+export function countNotes(issues: readonly ViewIssue[]): Record<string, number> {
+  const notes: Record<string, number> = {};
+  for (const issue of issues) if (issue.severity === 'warning') notes[issue.code] = (notes[issue.code] ?? 0) + 1;
+  return notes;
 }
 
 /** Runs `fn` on a fresh session and always closes it. */

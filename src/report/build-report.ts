@@ -1,7 +1,7 @@
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { UsageError } from '../errors.js';
 import { SUMMARY_STEPS_TABLE, summaryAttemptsTable, summarizeViews, type PdiOrigin } from '../analytics/summary.js';
-import { withAnalyticsViews, type AnalyticsViewsOptions, type ViewIssue } from '../analytics/views.js';
+import { countNotes, withAnalyticsViews, type AnalyticsViewsOptions, type ViewIssue } from '../analytics/views.js';
 import { renderReport } from './render-report.js';
 import type { ReportAttempt, ReportData, ReportStep, ReportTask } from './report-data.js';
 
@@ -58,8 +58,6 @@ export async function buildReport(options: BuildReportOptions): Promise<{ data: 
       t.steps.push(step);
     }
 
-    const notes: Record<string, number> = {};
-    for (const issue of issues) if (issue.severity === 'warning') notes[issue.code] = (notes[issue.code] ?? 0) + 1;
     const data: ReportData = {
       title: options.title ?? 'trajkit PDI report',
       inputs: [...options.inputs],
@@ -67,7 +65,7 @@ export async function buildReport(options: BuildReportOptions): Promise<{ data: 
       summary,
       counts,
       leftOut: issues.filter((i) => i.severity === 'error').length,
-      notes,
+      notes: countNotes(issues),
       tasks: [...tasks.values()].sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0)),
     };
     return { data, issues };
