@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-file.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { SUMMARY_STEPS_TABLE, summaryAttemptsTable, summarizeViews, type PdiOrigin } from '../analytics/summary.js';
 import { countNotes, withAnalyticsViews, type AnalyticsViewsOptions, type ViewIssue } from '../analytics/views.js';
 import { renderReport } from './render-report.js';
@@ -74,8 +76,15 @@ export async function buildReport(options: BuildReportOptions): Promise<{ data: 
 
 /** Builds the report and writes the HTML to `out` atomically. Returns what was written. */
 export async function writeReport(options: BuildReportOptions & { out: string }): Promise<{ out: string; bytes: number; data: ReportData; issues: ViewIssue[] }> {
+  // Checked before the inputs are read, so a typo in --out fails at once.
+  const folder = await stat(dirname(resolve(options.out))).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new InputError(options.out, 'cannot write here: the folder does not exist');
   const { data, issues } = await buildReport(options);
   const html = renderReport(data);
-  await writeFileAtomic(options.out, html);
+  try {
+    await writeFileAtomic(options.out, html);
+  } catch (error) {
+    throw new InputError(options.out, `cannot write: ${(error as Error).message}`, error);
+  }
   return { out: options.out, bytes: Buffer.byteLength(html), data, issues };
 }

@@ -146,7 +146,7 @@ describe('trajkit report (CLI)', () => {
     expect(html).toMatch(/^<!DOCTYPE html>/);
   });
 
-  it('exits 1 and lists what it left out; 2 for an --out that is not .html', () => {
+  it('exits 1 and lists what it left out; 2 for an --out that is not .html or in no folder', () => {
     const broken = trajkit('report', 'fixtures/analytics/broken.jsonl', '--out', join(dir, 'b.html'));
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('trajkit: left out: fixtures/analytics/broken.jsonl:2: record left out: invalid JSON');
@@ -154,5 +154,8 @@ describe('trajkit report (CLI)', () => {
     const usage = trajkit('report', 'fixtures/report/hostile.jsonl', '--out', join(dir, 'r.txt'));
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--out must end in .html');
+    const nowhere = trajkit('report', 'fixtures/report/hostile.jsonl', '--out', join(dir, 'missing', 'r.html'));
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toBe(`trajkit: ${join(dir, 'missing', 'r.html')}: cannot write here: the folder does not exist\n`);
   });
 });
