@@ -19,8 +19,7 @@ const JSON_FILES = ['trajectory.jsonl', 'attempts.json'];
  * bytes (every trajectory.jsonl line and attempts.json), the same bytes every job is credited
  * with, so a job's ratio is baseline time / job time. Targets (issue 5): from Parquet faster
  * than the baseline (ratio ≥ 1), from raw folders ratio ≥ 0.5, peak RSS under 500 MB. The
- * Parquet jobs read the importer's file as written (one row group) and the same records in
- * 256-record row groups.
+ * Parquet job reads the importer's file as written (256-record row groups).
  */
 export const pdiBenchmark: Benchmark = {
   name: 'pdi',
@@ -53,12 +52,8 @@ export const pdiBenchmark: Benchmark = {
     options.log(`pdi: ${(bytes / 1024 / 1024).toFixed(0)} MB of SPARK JSON in ${folders} task folders; importing to Parquet`);
     const parquet = join(dir, 'spark.parquet');
     const summary = await importSparkToFile(root, parquet);
-    // the same records in row groups of 256 (the importer's default is DuckDB's 122,880 rows,
-    // i.e. one row group here), which lets DuckDB scan in parallel and in less memory
-    const parquetSmallGroups = join(dir, 'spark-256.parquet');
-    await importSparkToFile(root, parquetSmallGroups, { writer: { parquet: { rowGroupSize: 256 } } });
     options.log(`pdi: ${summary.trajectories} trajectories, ${((await stat(parquet)).size / 1024 / 1024).toFixed(0)} MB of Parquet`);
-    return { root, parquet, parquetSmallGroups, bytes, folders };
+    return { root, parquet, bytes, folders };
   },
   baseline: {
     name: 'JSON.parse',
@@ -91,7 +86,6 @@ export const pdiBenchmark: Benchmark = {
     { name: 'pdi raw', run: (context) => runPdi(context, context.root as string) },
     { name: 'pdi raw compare', run: (context) => runPdi(context, context.root as string, true) },
     { name: 'pdi parquet', run: (context) => runPdi(context, context.parquet as string) },
-    { name: 'pdi parquet/256', run: (context) => runPdi(context, context.parquetSmallGroups as string) },
   ],
   targets: [
     { job: 'pdi parquet', minRatio: 1, maxRssMB: 500 },
