@@ -47,16 +47,14 @@ async function handle(request: LineWorkerRequest): Promise<void> {
     // The transform could not be built for this job.
     answer = { response: { type: 'batch', job: request.job, seq: request.seq, ok: false, line: 0, message: describeError(error) }, transfer: [] };
   }
-  if (answer.stackOverflow && !answer.response.ok) {
-    // Nesting this worker's stack cannot take may fit the calling thread's: hand the batch back.
-    answer.response.bytes = request.bytes;
-    answer.transfer = [request.bytes.buffer as ArrayBuffer];
-  }
+  // The batch's buffer goes back for reuse (or, after a stack overflow, for the calling thread to run).
+  const input = request.bytes.buffer as ArrayBuffer;
   try {
-    port!.postMessage(answer.response, answer.transfer);
+    port!.postMessage({ ...answer.response, bytes: request.bytes }, [...answer.transfer, input]);
   } catch (error) {
     // The value could not be cloned (a function, a symbol, …).
-    const { job, seq } = request;
-    port!.postMessage({ type: 'batch', job, seq, ok: false, line: 0, message: `the transform's result cannot be sent: ${describeError(error)}` } satisfies LineWorkerResponse);
+    const { job, seq, bytes } = request;
+    const message = `the transform's result cannot be sent: ${describeError(error)}`;
+    port!.postMessage({ type: 'batch', job, seq, ok: false, line: 0, message, bytes } satisfies LineWorkerResponse, [input]);
   }
 }

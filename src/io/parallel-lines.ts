@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, type ReadStream } from 'node:fs';
+import { close as closeFd, createReadStream, existsSync, open, read, type ReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,7 @@ export interface LinePoolOptions {
   module: URL;
   /** Worker threads; default `os.availableParallelism()`. */
   threads?: number;
-  /** Bytes of whole lines per batch (a batch holding one longer line is that long); default 1 MiB. */
+  /** Bytes of whole lines per batch (a batch holding one longer line is that long); default 512 KiB. */
   batchBytes?: number;
   /** Batches queued per worker (and in flight per thread, results not yet taken included); default 2. */
   queueDepth?: number;
@@ -112,7 +112,7 @@ export type LineWorkerRequest =
   | { type: 'batch'; job: number; seq: number; bytes: Uint8Array };
 
 /** Messages from a worker. */
-export type LineWorkerResponse =
+export type LineWorkerResponse = (
   | { type: 'batch'; job: number; seq: number; ok: true; lines: number; value: unknown }
   | {
       type: 'batch';
@@ -122,9 +122,16 @@ export type LineWorkerResponse =
       /** Line within the batch (0: before the first). */
       line: number;
       message: string;
-      /** The batch, sent back when the worker's stack overflowed, so the calling thread can run it. */
-      bytes?: Uint8Array;
-    };
+      /** The worker's stack overflowed: the calling thread may run the batch (see `bytes`). */
+      stackOverflow?: boolean;
+    }
+) & {
+  /** The batch's buffer, handed back for reuse (workers only). */
+  bytes?: Uint8Array;
+};
+
+/** Small enough to keep little in flight, large enough that messages cost nothing next to the work. */
+const DEFAULT_BATCH_BYTES = 512 * 1024;
 
 const SELF = import.meta.url;
 // Under vitest this file runs as TypeScript source; workers are plain Node and need the build.
@@ -203,13 +210,16 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
   private closing = false;
 
   private readonly createHere: LinePoolWithCallerOptions<Init, Out>['createLineBatchTransform'];
+  private readonly buffers: BatchBuffers;
 
   constructor(options: LinePoolWithCallerOptions<Init, Out>) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-    this.batchBytes = Math.max(1, Math.floor(options.batchBytes ?? 1 << 20));
+    this.batchBytes = Math.max(1, Math.floor(options.batchBytes ?? DEFAULT_BATCH_BYTES));
     this.createHere = options.createLineBatchTransform;
     this.queueDepth = Math.max(1, Math.floor(options.queueDepth ?? 2));
     this.maxInFlight = (this.threads + (this.createHere ? 1 : 0)) * this.queueDepth;
+    // Room for a batch that overshoots its target by one long line, for every batch in flight.
+    this.buffers = new BatchBuffers(this.batchBytes * 2, this.maxInFlight + 2);
     // With the calling thread taking part, a worker's stack must not be deeper than its own
     // (V8's default, 984 KB): a batch too deeply nested for a worker is re-run on the calling
     // thread, whose stack decides, so the result does not depend on which thread took it.
@@ -257,7 +267,7 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
         slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
       }
     };
-    const reader = new BatchReader(file, options.gzip ?? file.endsWith('.gz'), this.batchBytes, () => {
+    const reader = openBatchReader(file, options.gzip ?? file.endsWith('.gz'), this.batchBytes, this.buffers, () => {
       pump();
       job.signal.notify();
     });
@@ -270,9 +280,10 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
         if (response) {
           job.results.delete(consumed);
           if (!response.ok) {
-            if (response.bytes && here) {
+            if (response.stackOverflow && response.bytes && here) {
               // The calling thread's stack decides, as it would on the single-thread path.
               job.results.set(consumed, runBatch(here, { type: 'batch', job: job.id, seq: consumed, bytes: response.bytes }).response);
+              this.buffers.give(response.bytes.buffer);
               continue;
             }
             const line = response.line > 0 ? linesBefore + response.line : undefined;
@@ -290,6 +301,7 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
         if (bytes) {
           const seq = dispatched++;
           job.results.set(seq, runBatch(here!, { type: 'batch', job: job.id, seq, bytes }).response);
+          this.buffers.give(bytes.buffer);
           continue;
         }
         await job.signal.wait();
@@ -311,6 +323,8 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
 
   private receive(slot: Slot, response: LineWorkerResponse): void {
     slot.outstanding--;
+    // Kept only if the calling thread may still need it (to re-run a batch too deep for a worker).
+    if (response.bytes && !(!response.ok && response.stackOverflow)) this.buffers.give(response.bytes.buffer);
     const job = this.active;
     if (!job) return;
     // Answers to a map that was left early are dropped, but the worker has room again.
@@ -336,7 +350,7 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
 export function runBatch<Out>(
   transform: LineBatchTransform<Out>,
   request: Extract<LineWorkerRequest, { type: 'batch' }>,
-): { response: LineWorkerResponse; transfer: readonly TransferListItem[]; stackOverflow?: boolean } {
+): { response: LineWorkerResponse; transfer: readonly TransferListItem[] } {
   const { job, seq } = request;
   const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
   const position = { line: 0 };
@@ -345,7 +359,7 @@ export function runBatch<Out>(
     return { response: { type: 'batch', job, seq, ok: true, lines: countLines(bytes), value: output.value }, transfer: output.transfer ?? [] };
   } catch (error) {
     const stackOverflow = error instanceof RangeError && error.message === 'Maximum call stack size exceeded';
-    return { response: { type: 'batch', job, seq, ok: false, line: position.line, message: describeError(error) }, transfer: [], stackOverflow };
+    return { response: { type: 'batch', job, seq, ok: false, line: position.line, message: describeError(error), stackOverflow }, transfer: [] };
   }
 }
 
@@ -382,54 +396,17 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 /**
- * Reads a file (gunzipping it if asked) into a queue of line batches. Backpressure pauses the
- * file stream while batches wait, and never the gunzip stream: its output is taken as it comes,
- * so when the gzip data turns out truncated or corrupt, every line it decoded before is kept
- * (a paused, errored stream would drop what it had buffered).
+ * A file read into a queue of line batches, with backpressure: reading pauses while batches
+ * wait to be taken, so at most one read's worth of batches is ever queued.
  */
-class BatchReader {
+abstract class BatchReader {
   /** Set when reading stopped on an error; the queue then ends with the whole lines read before it. */
   failed = false;
   error: unknown;
-  private readonly batcher: LineBatcher;
-  private readonly raw: ReadStream;
-  private readonly gunzip: Gunzip | undefined;
-  private readonly queue: Buffer[] = [];
-  private ended = false;
-  private gunzipFull = false;
+  protected readonly queue: Buffer[] = [];
+  protected ended = false;
 
-  constructor(
-    file: string,
-    gzip: boolean,
-    batchBytes: number,
-    private readonly changed: () => void,
-  ) {
-    this.batcher = new LineBatcher(batchBytes);
-    // Smaller reads for gzip: one read can inflate to many batches before the pause takes hold.
-    this.raw = createReadStream(file, { highWaterMark: gzip ? 1 << 16 : 1 << 20 });
-    this.raw.on('error', (error) => this.fail(error));
-    if (gzip) {
-      const gunzip = (this.gunzip = createGunzip());
-      this.raw.on('data', (chunk) => {
-        if (!gunzip.write(chunk)) {
-          this.gunzipFull = true;
-          this.flow();
-        }
-      });
-      this.raw.on('end', () => gunzip.end());
-      gunzip.on('drain', () => {
-        this.gunzipFull = false;
-        this.flow();
-      });
-      gunzip.on('data', (chunk: Buffer) => this.add(chunk));
-      gunzip.on('end', () => this.finish());
-      gunzip.on('error', (error) => this.fail(error));
-    } else {
-      // No encoding is set, so chunks are Buffers.
-      this.raw.on('data', (chunk) => this.add(chunk as Buffer));
-      this.raw.on('end', () => this.finish());
-    }
-  }
+  constructor(protected readonly changed: () => void) {}
 
   /** True when the file is read to its end (or its error) and every batch was taken. */
   get done(): boolean {
@@ -447,8 +424,140 @@ class BatchReader {
   stop(): void {
     this.ended = true;
     this.queue.length = 0;
-    this.raw.destroy();
-    this.gunzip?.destroy();
+    this.close();
+  }
+
+  protected finish(last?: Buffer): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (last) this.queue.push(last);
+    this.close();
+    this.changed();
+  }
+
+  protected fail(error: unknown, whole?: Buffer): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failed = true;
+    this.error = error;
+    if (whole) this.queue.push(whole);
+    this.close();
+    this.changed();
+  }
+
+  /** Reads on when the queue is empty, pauses otherwise. */
+  protected abstract flow(): void;
+  protected abstract close(): void;
+}
+
+/** Opens the reader for `file`: direct reads for a plain file, a gunzip stream for gzip. */
+function openBatchReader(file: string, gzip: boolean, target: number, buffers: BatchBuffers, changed: () => void): BatchReader {
+  return gzip ? new GzipBatchReader(file, new LineBatcher(target, (length) => buffers.take(length)), changed) : new PlainBatchReader(file, target, buffers, changed);
+}
+
+/**
+ * A plain file, read straight into batch buffers (no intermediate chunks to allocate and copy):
+ * each read appends about `target` bytes to the partial line left by the previous one, and the
+ * batch ends at the last newline.
+ */
+class PlainBatchReader extends BatchReader {
+  private fd: number | undefined;
+  private position = 0;
+  private reading = false;
+  /** The bytes after the last newline read so far: the start of a line that has not ended. */
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(
+    file: string,
+    private readonly target: number,
+    private readonly buffers: BatchBuffers,
+    changed: () => void,
+  ) {
+    super(changed);
+    this.reading = true;
+    open(file, 'r', (error, fd) => {
+      this.reading = false;
+      if (error) return this.fail(error);
+      this.fd = fd;
+      if (this.ended) return this.close();
+      this.flow();
+    });
+  }
+
+  protected flow(): void {
+    if (this.ended || this.reading || this.fd === undefined || this.queue.length > 0) return;
+    this.reading = true;
+    const kept = this.carry.length;
+    // A long line doubles what is read at once, so it is copied a bounded number of times.
+    const want = Math.max(this.target, kept);
+    const buffer = this.buffers.take(kept + want);
+    this.carry.copy(buffer, 0);
+    read(this.fd, buffer, kept, want, this.position, (error, bytesRead) => {
+      this.reading = false;
+      if (this.ended) return this.close();
+      // The whole lines were queued already; the carry is a partial line, which does not count.
+      if (error) return this.fail(error);
+      this.position += bytesRead;
+      const end = kept + bytesRead;
+      if (bytesRead === 0) return this.finish(end > 0 ? buffer.subarray(0, end) : undefined);
+      const newline = buffer.lastIndexOf(10, end - 1);
+      // Copied out, so the batch's buffer holds nothing else and can be handed on.
+      this.carry = Buffer.from(buffer.subarray(newline + 1, end));
+      if (newline === -1) {
+        this.buffers.give(buffer.buffer);
+      } else {
+        this.queue.push(buffer.subarray(0, newline + 1));
+        this.changed();
+      }
+      this.flow();
+    });
+  }
+
+  protected close(): void {
+    // A read in flight still uses the descriptor; its callback closes it.
+    if (this.reading || this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    closeFd(fd, () => {});
+  }
+}
+
+/**
+ * A gzipped file: its bytes are gunzipped as a stream and cut into batches. Backpressure pauses
+ * the file stream, never the gunzip stream: its output is taken as it comes, so when the gzip
+ * data turns out truncated or corrupt, every line it decoded before is kept (a paused, errored
+ * stream would drop what it had buffered).
+ */
+class GzipBatchReader extends BatchReader {
+  private readonly raw: ReadStream;
+  private readonly gunzip: Gunzip;
+  private gunzipFull = false;
+
+  constructor(
+    file: string,
+    private readonly batcher: LineBatcher,
+    changed: () => void,
+  ) {
+    super(changed);
+    // Small reads: one read inflates to several batches before the pause takes hold.
+    this.raw = createReadStream(file, { highWaterMark: 1 << 16 });
+    const gunzip = (this.gunzip = createGunzip());
+    this.raw.on('error', (error) => this.fail(error, this.batcher.wholeLines()));
+    this.raw.on('data', (chunk) => {
+      if (!gunzip.write(chunk)) {
+        this.gunzipFull = true;
+        this.flow();
+      }
+    });
+    this.raw.on('end', () => gunzip.end());
+    gunzip.on('drain', () => {
+      this.gunzipFull = false;
+      this.flow();
+    });
+    gunzip.on('data', (chunk: Buffer) => this.add(chunk));
+    gunzip.on('end', () => this.finish(this.batcher.end()));
+    // Like readLines: the whole lines read before the failure count; a partial last one does not.
+    gunzip.on('error', (error) => this.fail(error, this.batcher.wholeLines()));
   }
 
   private add(chunk: Buffer): void {
@@ -458,31 +567,41 @@ class BatchReader {
     if (this.queue.length > 0) this.changed();
   }
 
-  private finish(): void {
-    if (this.ended) return;
-    this.ended = true;
-    const rest = this.batcher.end();
-    if (rest) this.queue.push(rest);
-    this.changed();
-  }
-
-  private fail(error: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.failed = true;
-    this.error = error;
-    // Like readLines: the whole lines read before the failure count; a partial last one does not.
-    const whole = this.batcher.wholeLines();
-    if (whole) this.queue.push(whole);
-    this.raw.destroy();
-    this.gunzip?.destroy();
-    this.changed();
-  }
-
-  private flow(): void {
+  protected flow(): void {
     if (this.ended) return;
     if (this.queue.length > 0 || this.gunzipFull) this.raw.pause();
     else this.raw.resume();
+  }
+
+  protected close(): void {
+    this.raw.destroy();
+    this.gunzip.destroy();
+  }
+}
+
+/**
+ * Batch buffers for reuse: each batch's ArrayBuffer comes back from its worker (or this thread)
+ * and serves again, rather than allocating and freeing a megabyte per batch, which glibc keeps
+ * in its arenas (peak RSS grew by some 30 MB that way).
+ */
+class BatchBuffers {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly keep: number,
+  ) {}
+
+  /** A buffer of `length` bytes (a view from offset 0) whose ArrayBuffer is its own. */
+  take(length: number): Buffer {
+    if (length > this.size) return Buffer.allocUnsafeSlow(length);
+    // allocUnsafeSlow: never a slice of Node's shared pool, so it can be transferred.
+    const buffer = this.free.pop() ?? (Buffer.allocUnsafeSlow(this.size).buffer as ArrayBuffer);
+    return Buffer.from(buffer, 0, length);
+  }
+
+  give(buffer: ArrayBufferLike): void {
+    if (buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(buffer as ArrayBuffer);
   }
 }
 
@@ -500,7 +619,14 @@ export class LineBatcher {
   /** Bytes in the chunks before `scanChunk`. */
   private scanBefore = 0;
 
-  constructor(private readonly target: number) {}
+  /**
+   * `allocate(length)` gives each batch's buffer: by default a fresh one; it must be a view from
+   * offset 0 of an ArrayBuffer nothing else uses, as the buffer is transferred.
+   */
+  constructor(
+    private readonly target: number,
+    private readonly allocate: (length: number) => Buffer = (length) => Buffer.allocUnsafeSlow(length),
+  ) {}
 
   /** Adds a chunk; returns the batches completed by it (often none, sometimes several). */
   push(chunk: Buffer): Buffer[] {
@@ -561,8 +687,7 @@ export class LineBatcher {
 
   /** Moves chunks[0..upTo) plus chunks[upTo][0..cut) into a fresh buffer of `length` bytes. */
   private take(upTo: number, cut: number, length: number): Buffer {
-    // allocUnsafeSlow: an ArrayBuffer of its own (never the shared pool), safe to transfer.
-    const batch = Buffer.allocUnsafeSlow(length);
+    const batch = this.allocate(length);
     let at = 0;
     for (let j = 0; j < upTo; j++) at += this.chunks[j].copy(batch, at);
     this.chunks[upTo].copy(batch, at, 0, cut);

@@ -172,6 +172,7 @@ describe('openLinePool', () => {
       ['no-final-newline.jsonl', input.subarray(0, input.length - 1)],
       ['trailing-blank.jsonl', Buffer.concat([input, Buffer.from('\n\n')])],
       ['empty.jsonl', Buffer.alloc(0)],
+      ['long-lines.jsonl', Buffer.from(`${'a'.repeat(3_000_000)}\nb\n${'c'.repeat(70_000)}\n\n${'d'.repeat(9000)}`)],
     ];
     for (const [name, bytes] of cases) {
       const file = join(tmp, name);
@@ -204,7 +205,7 @@ describe('openLinePool', () => {
       if (consumed % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 30));
       maxAhead = Math.max(maxAhead, Atomics.load(counter, 0) - consumed);
     }
-    expect(consumed).toBeGreaterThan(100);
+    expect(consumed).toBeGreaterThan(50);
     expect(maxAhead).toBeGreaterThan(0);
     // Reached a worker but not yet taken: at most threads × queueDepth = 4.
     expect(maxAhead).toBeLessThanOrEqual(4);
