@@ -38,8 +38,9 @@ export interface LineBatchOutput<Out> {
 }
 
 /**
- * Runs in a worker on one batch. `lines` is lazy (each line is decoded as it is reached) and
- * numbered from 1 within the batch; blank lines are included. Throwing fails the whole map.
+ * Runs on one batch, in a worker (or on the calling thread, see {@link LinePoolWithCallerOptions}).
+ * `lines` is lazy (each line is decoded as it is reached) and numbered from 1 within the batch;
+ * blank lines are included. Throwing fails the whole map, naming the line reached.
  */
 export type LineBatchTransform<Out> = (lines: Iterable<Line>, batch: LineBatch) => LineBatchOutput<Out>;
 
@@ -59,11 +60,11 @@ export type LinePoolItem<Out> =
 export interface LinePoolOptions {
   /** The worker module (compiled JavaScript; see {@link compiledModuleUrl}). */
   module: URL;
-  /** Worker threads; default `os.availableParallelism()`. */
+  /** Worker threads; default `os.availableParallelism()`, less one when the calling thread takes part. */
   threads?: number;
   /** Bytes of whole lines per batch (a batch holding one longer line is that long); default 512 KiB. */
   batchBytes?: number;
-  /** Batches queued per worker (and in flight per thread, results not yet taken included); default 2. */
+  /** Batches queued per worker; at most this many per thread are in flight, untaken results included. Default 2. */
   queueDepth?: number;
   /** V8 heap limits of each worker (see `worker_threads.ResourceLimits`). */
   resourceLimits?: ResourceLimits;
@@ -213,7 +214,7 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
   private readonly buffers: BatchBuffers;
 
   constructor(options: LinePoolWithCallerOptions<Init, Out>) {
-    this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism() - (options.createLineBatchTransform ? 1 : 0)));
     this.batchBytes = Math.max(1, Math.floor(options.batchBytes ?? DEFAULT_BATCH_BYTES));
     this.createHere = options.createLineBatchTransform;
     this.queueDepth = Math.max(1, Math.floor(options.queueDepth ?? 2));
@@ -395,6 +396,7 @@ export function describeError(error: unknown): string {
   }
   return String(error);
 }
+
 /**
  * A file read into a queue of line batches, with backpressure: reading pauses while batches
  * wait to be taken, so at most one read's worth of batches is ever queued.

@@ -207,7 +207,7 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
  * out (workers hand back finished lines), and by default only for files big enough to repay
  * starting the workers. One worker fewer than threads, because this thread works too: on two
  * cores, one worker plus this thread is as fast as two workers (which would leave this thread
- * mostly idle) and its peak RSS is about 70 MB lower (one V8 heap less).
+ * mostly idle), and the benchmark's peak RSS was 50–70 MB lower (one V8 heap less).
  */
 async function threadsFor(file: string, writer: RecordWriter, threads: number | undefined): Promise<number> {
   const type = recordFileType(file);
