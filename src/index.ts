@@ -8,6 +8,7 @@ export * from './io/record-format.js';
 export * from './io/read-records.js';
 export * from './io/record-writer.js';
 export * from './io/inputs.js';
+export { WorkerError } from './io/parallel-lines.js';
 export type { DuckDBSettings, ParquetColumns } from './io/parquet.js';
 export * from './validate/validate-files.js';
 export * from './progress.js';
