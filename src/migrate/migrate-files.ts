@@ -10,11 +10,10 @@ import { recordFileType } from '../io/record-format.js';
 import { trajectoryInputs } from '../lint/trajectory-files.js';
 import { openRecordWriter, type RecordWriter } from '../io/record-writer.js';
 import { configResolver, type LintConfig } from '../lint/config.js';
-import type { LocatedFinding, RuleCount } from '../lint/lint-files.js';
-import type { LintRuleId } from '../lint/rules.js';
+import type { LocatedFinding } from '../lint/lint-files.js';
 import type { MigrateTarget } from './migrate-record.js';
 import { createLineBatchTransform, lintConfigData, type MigratedBatch, type MigrateLinesInit } from './migrate-lines.js';
-import { emptyTally, mergeTally, tallyRecord, type MigrationTally, type TallyOptions } from './migration-tally.js';
+import { emptyTally, mergeTally, tallyRecord, type MigrationCounts, type MigrationTally, type TallyOptions } from './migration-tally.js';
 
 /** A record that could not be read or migrated: it is not in the output, and this says why. */
 export interface FailedRecord {
@@ -41,18 +40,9 @@ export interface FileMigration {
 }
 
 /** The outcome of {@link migrateFiles}. Counts are exact; lists stop at `maxFindings`. */
-export interface MigrationReport {
+export interface MigrationReport extends MigrationCounts {
   to: MigrateTarget;
   files: number;
-  records: number;
-  migrated: number;
-  failed: number;
-  withFindings: number;
-  errorCount: number;
-  warningCount: number;
-  byRule: Partial<Record<LintRuleId, RuleCount>>;
-  /** Where the input schemas came from: `adp@unversioned` ×N, `atif@1.7` ×N, …. */
-  from: Record<string, number>;
   byFile: FileMigration[];
   findings: LocatedFinding[];
   failures: FailedRecord[];
@@ -125,23 +115,10 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
     if (clash) throw new UsageError(`--out ${options.out} is also an input; use --in-place to rewrite inputs`);
   }
 
-  const report: MigrationReport = {
-    to,
-    files: files.length,
-    records: 0,
-    migrated: 0,
-    failed: 0,
-    withFindings: 0,
-    errorCount: 0,
-    warningCount: 0,
-    byRule: {},
-    from: {},
-    byFile: [],
-    findings: [],
-    failures: [],
-    truncated: false,
-    outputs: [],
-  };
+  // All files' counts and (capped) lists, merged file by file in input order.
+  const run = emptyTally();
+  const byFile: FileMigration[] = [];
+  const outputs: string[] = [];
 
   const threads = options.threads;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`threads must be a whole number, 1 or more (got ${threads})`);
@@ -154,7 +131,7 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
       const writer: RecordWriter = shared ?? (await openRecordWriter(file));
       summary.output = writer.path;
       const tally = emptyTally();
-      const progress = (records: number) => options.onProgress?.({ file, fileIndex, fileCount: files.length, records: report.records + records });
+      const progress = (records: number) => options.onProgress?.({ file, fileIndex, fileCount: files.length, records: run.records + records });
       try {
         const parallel = await threadsFor(file, writer, threads);
         if (parallel > 1) {
@@ -179,19 +156,24 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
           } else {
             await writer.close();
             summary.rewritten = true;
-            report.outputs.push(writer.path);
+            outputs.push(writer.path);
           }
         }
       } catch (error) {
         if (!shared) await writer.abort();
         throw error;
       }
-      addFileTally(report, summary, tally, maxFindings);
-      options.onProgress?.({ file, fileIndex, fileCount: files.length, records: report.records });
+      summary.records = tally.records;
+      summary.migrated = tally.migrated;
+      summary.failed = tally.failed;
+      summary.withFindings = tally.withFindings;
+      byFile.push(summary);
+      mergeTally(run, tally, { lines: 0, records: 0, file }, maxFindings);
+      options.onProgress?.({ file, fileIndex, fileCount: files.length, records: run.records });
     }
     if (shared) {
       await shared.close();
-      report.outputs.push(shared.path);
+      outputs.push(shared.path);
     }
   } catch (error) {
     await shared?.abort();
@@ -199,7 +181,23 @@ export async function migrateFiles(paths: string[], options: MigrateFilesOptions
   } finally {
     await pool?.close();
   }
-  return report;
+  return {
+    to,
+    files: files.length,
+    records: run.records,
+    migrated: run.migrated,
+    failed: run.failed,
+    withFindings: run.withFindings,
+    errorCount: run.errorCount,
+    warningCount: run.warningCount,
+    byRule: run.byRule,
+    from: run.from,
+    byFile,
+    findings: run.findings.map(({ file, line, index, finding }) => ({ file: file!, line, index, ...finding })),
+    failures: run.failures.map(({ file, line, index, path, message }) => ({ file: file!, line, index, path, message })),
+    truncated: run.truncated,
+    outputs,
+  };
 }
 
 /**
@@ -281,35 +279,4 @@ async function migrateInWorkers(
     if (item.value.tally.migrated > 0) await writer.writeJsonLines!(item.value.bytes, item.value.tally.migrated);
     if (progress && Math.floor(before / PROGRESS_EVERY) !== Math.floor(tally.records / PROGRESS_EVERY)) progress(tally.records);
   }
-}
-
-/** Adds a finished file to the report, as the records were counted in order. */
-function addFileTally(report: MigrationReport, summary: FileMigration, tally: MigrationTally, maxFindings: number): void {
-  summary.records = tally.records;
-  summary.migrated = tally.migrated;
-  summary.failed = tally.failed;
-  summary.withFindings = tally.withFindings;
-  report.records += tally.records;
-  report.migrated += tally.migrated;
-  report.failed += tally.failed;
-  report.withFindings += tally.withFindings;
-  report.errorCount += tally.errorCount;
-  report.warningCount += tally.warningCount;
-  for (const [from, count] of Object.entries(tally.from)) report.from[from] = (report.from[from] ?? 0) + count;
-  for (const [rule, counted] of Object.entries(tally.byRule) as Array<[LintRuleId, RuleCount]>) {
-    const total = (report.byRule[rule] ??= { severity: counted.severity, count: 0 });
-    total.severity = counted.severity;
-    total.count += counted.count;
-  }
-  const { file } = summary;
-  for (const { line, index, path, message, failed } of tally.failures) {
-    if (report.failures.length < maxFindings) report.failures.push({ file, line, index, path, message });
-    else if (failed) report.truncated = true;
-  }
-  for (const { line, index, finding } of tally.findings) {
-    if (report.findings.length < maxFindings) report.findings.push({ file, line, index, ...finding });
-    else report.truncated = true;
-  }
-  if (tally.truncated) report.truncated = true;
-  report.byFile.push(summary);
 }

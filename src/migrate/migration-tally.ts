@@ -11,15 +11,7 @@ import { migrateRecord, type MigrateTarget } from './migrate-record.js';
  * input order into exactly what the file would have tallied alone. One function decides what a
  * record contributes ({@link tallyRecord}), so both paths cannot drift apart.
  */
-export interface MigrationTally {
-  records: number;
-  migrated: number;
-  failed: number;
-  withFindings: number;
-  errorCount: number;
-  warningCount: number;
-  from: Record<string, number>;
-  byRule: Partial<Record<LintRuleId, RuleCount>>;
+export interface MigrationTally extends MigrationCounts {
   /** In record order, at most `maxFindings`. */
   failures: TalliedFailure[];
   /** In record order, at most `maxFindings`. */
@@ -28,8 +20,24 @@ export interface MigrationTally {
   truncated: boolean;
 }
 
+/** Exact counts of a migration: of one batch, one file, or a whole run. */
+export interface MigrationCounts {
+  records: number;
+  migrated: number;
+  failed: number;
+  /** Migrated records that still carry lint findings (keys that stayed in details, and why). */
+  withFindings: number;
+  errorCount: number;
+  warningCount: number;
+  byRule: Partial<Record<LintRuleId, RuleCount>>;
+  /** Where the input schemas came from: `adp@unversioned` ×N, `atif@1.7` ×N, …. */
+  from: Record<string, number>;
+}
+
 /** A record that failed (`failed`), or a note on a record that migrated with a problem. */
 export interface TalliedFailure {
+  /** Set when tallies of several files are merged (see {@link mergeTally}). */
+  file?: string;
   line: number | null;
   index: number;
   path: string;
@@ -38,6 +46,7 @@ export interface TalliedFailure {
 }
 
 export interface TalliedFinding {
+  file?: string;
   line: number | null;
   index: number;
   finding: LintFinding;
@@ -112,10 +121,16 @@ export function tallyRecord(tally: MigrationTally, item: TallyItem, options: Tal
 }
 
 /**
- * Appends `part`, the tally of the records that follow `into`'s, with its lines and indexes
- * counted from the start of its batch: `shift` says how many lines and records came before.
+ * Appends `part`, the tally of the records that follow `into`'s. A batch's lines and indexes
+ * count from its start: `shift` says how many lines and records came before. Merging a file's
+ * tally into a run's, `shift.file` names the file of its entries.
  */
-export function mergeTally(into: MigrationTally, part: MigrationTally, shift: { lines: number; records: number }, maxFindings: number): void {
+export function mergeTally(
+  into: MigrationTally,
+  part: MigrationTally,
+  shift: { lines: number; records: number; file?: string },
+  maxFindings: number,
+): void {
   into.records += part.records;
   into.migrated += part.migrated;
   into.failed += part.failed;
@@ -125,12 +140,13 @@ export function mergeTally(into: MigrationTally, part: MigrationTally, shift: { 
   for (const [from, count] of Object.entries(part.from)) into.from[from] = (into.from[from] ?? 0) + count;
   for (const [rule, counted] of Object.entries(part.byRule) as Array<[LintRuleId, RuleCount]>) countRule(into.byRule, rule, counted.severity, counted.count);
   const line = (at: number | null) => (at === null ? null : at + shift.lines);
+  const file = shift.file;
   for (const failure of part.failures) {
-    if (into.failures.length < maxFindings) into.failures.push({ ...failure, line: line(failure.line), index: failure.index + shift.records });
+    if (into.failures.length < maxFindings) into.failures.push({ ...failure, file: file ?? failure.file, line: line(failure.line), index: failure.index + shift.records });
     else if (failure.failed) into.truncated = true;
   }
-  for (const { line: at, index, finding } of part.findings) {
-    if (into.findings.length < maxFindings) into.findings.push({ line: line(at), index: index + shift.records, finding });
+  for (const { file: own, line: at, index, finding } of part.findings) {
+    if (into.findings.length < maxFindings) into.findings.push({ file: file ?? own, line: line(at), index: index + shift.records, finding });
     else into.truncated = true;
   }
   // A list `part` cut short would have been cut here too: its dropped entries come after the kept ones.
