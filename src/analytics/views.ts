@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { snapshotRevisionOf } from '../hub/cache-layout.js';
 import { isHfUri } from '../hub/hf-uri.js';
 import { resolveHfPath } from '../hub/resolve-hf-path.js';
 import { importSpark, LOSSY_SPARK_WARNINGS } from '../import/import-spark.js';
@@ -354,8 +355,7 @@ async function classifyInputs(inputs: readonly string[]): Promise<{ sparkRoots: 
   const recordPaths: string[] = [];
   for (const input of inputs) {
     const local = isHfUri(input) ? await resolveHfPath(input) : [input];
-    // The Hub cache keeps each revision under snapshots/<commit sha>/ (src/hub/cache-layout.ts).
-    const revision = isHfUri(input) ? /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(local[0] ?? '')?.[1] : undefined;
+    const revision = isHfUri(input) ? snapshotRevisionOf(local[0] ?? '') : undefined;
     for (const path of local) {
       const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
         throw new InputError(path, error.code === 'ENOENT' ? 'no such file or folder' : error.message, error);

@@ -31,3 +31,12 @@ export function cacheLayout(cacheDir: string, repo: string): CacheLayout {
     ref: (revision) => join(repoDir, 'refs', ...revision.split('/')),
   };
 }
+
+/**
+ * The commit sha of the snapshot a local path lies in (`…/snapshots/<sha>/…`), or undefined
+ * when the path is not inside a Hub cache snapshot. Lets readers of `hf://` inputs record the
+ * exact revision they read.
+ */
+export function snapshotRevisionOf(path: string): string | undefined {
+  return /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(path)?.[1];
+}

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { SPARK_FILES } from '../../converters/spark/import.js';
 import type { SparkTrajectory, SparkWarning, SparkWarningCode } from '../../converters/spark/types.js';
 import { InputError } from '../errors.js';
+import { snapshotRevisionOf } from '../hub/cache-layout.js';
 import { isHfUri } from '../hub/hf-uri.js';
 import { openAtomicFile } from '../io/atomic-file.js';
 import { recordFileType } from '../io/record-format.js';
@@ -67,8 +68,7 @@ async function planSparkImport(path: string, options: ImportSparkOptions): Promi
       throw new InputError(path, `expected a dataset folder or one task folder, the path matches ${local.length} files`);
     }
     root = local[0];
-    // The Hub cache keeps each revision under snapshots/<commit sha>/ (src/hub/cache-layout.ts).
-    revision ??= /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(root)?.[1];
+    revision ??= snapshotRevisionOf(root);
   }
   const { folders, warnings } = await findSparkTasks(root);
   if (folders.length === 0) {
