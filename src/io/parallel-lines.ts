@@ -38,7 +38,7 @@ export interface LineBatchOutput<Out> {
 }
 
 /**
- * Runs on one batch, in a worker (or on the calling thread, see {@link LinePoolWithCallerOptions}).
+ * Runs on one batch, in a worker (or on the calling thread, see {@link LinePoolOptions}).
  * `lines` is lazy (each line is decoded as it is reached) and numbered from 1 within the batch;
  * blank lines are included. Throwing fails the whole map, naming the line reached.
  */
@@ -57,9 +57,16 @@ export type LinePoolItem<Out> =
   | { kind: 'batch'; /** Lines in the batch (blank ones included). */ lines: number; value: Out }
   | { kind: 'read-failed'; /** From the file or gunzip stream; every whole line before it was yielded. */ error: unknown };
 
-export interface LinePoolOptions {
+export interface LinePoolOptions<Init = unknown, Out = unknown> {
   /** The worker module (compiled JavaScript; see {@link compiledModuleUrl}). */
   module: URL;
+  /**
+   * The worker module's own `createLineBatchTransform`, to let the calling thread run batches
+   * too, whenever it would otherwise wait for a result. That saves one worker (its heap, and
+   * the transferred buffers this thread would leave to a rare GC); workers then get a 1 MB
+   * stack (see the pool's constructor). Values from this thread are not structured-cloned.
+   */
+  createLineBatchTransform?: LineWorkerModule<Init, Out>['createLineBatchTransform'];
   /** Worker threads; default `os.availableParallelism()`, less one when the calling thread takes part. */
   threads?: number;
   /** Bytes of whole lines per batch (a batch holding one longer line is that long); default 512 KiB. */
@@ -68,17 +75,6 @@ export interface LinePoolOptions {
   queueDepth?: number;
   /** V8 heap limits of each worker (see `worker_threads.ResourceLimits`). */
   resourceLimits?: ResourceLimits;
-}
-
-/**
- * {@link openLinePool} options when the calling thread runs batches too, whenever it would
- * otherwise wait for a result: pass the worker module's own `createLineBatchTransform`. That
- * saves one worker (its heap, and the transferred buffers this thread would otherwise leave to
- * a rare GC). Values from this thread are not structured-cloned.
- */
-export interface LinePoolWithCallerOptions<Init, Out> extends LinePoolOptions {
-  /** The worker module's transform factory, for the calling thread (workers then get a 1 MB stack). */
-  createLineBatchTransform?: LineWorkerModule<Init, Out>['createLineBatchTransform'];
 }
 
 /** A pool of workers running one worker module; map files through it one at a time. */
@@ -162,7 +158,7 @@ export function linePoolAvailable(module: URL): boolean {
 }
 
 /** Starts the workers; throws {@link WorkerError} when the worker code is not built. */
-export function openLinePool<Init, Out>(options: LinePoolWithCallerOptions<Init, Out>): LinePool<Init, Out> {
+export function openLinePool<Init, Out>(options: LinePoolOptions<Init, Out>): LinePool<Init, Out> {
   for (const url of [WORKER_ENTRY, options.module]) {
     if (!existsSync(fileURLToPath(url))) {
       throw new WorkerError(`worker module ${fileURLToPath(url)} is missing; build the package (npm run build)`);
@@ -210,10 +206,10 @@ class WorkerLinePool<Init, Out> implements LinePool<Init, Out> {
   private jobs = 0;
   private closing = false;
 
-  private readonly createHere: LinePoolWithCallerOptions<Init, Out>['createLineBatchTransform'];
+  private readonly createHere: LinePoolOptions<Init, Out>['createLineBatchTransform'];
   private readonly buffers: BatchBuffers;
 
-  constructor(options: LinePoolWithCallerOptions<Init, Out>) {
+  constructor(options: LinePoolOptions<Init, Out>) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism() - (options.createLineBatchTransform ? 1 : 0)));
     this.batchBytes = Math.max(1, Math.floor(options.batchBytes ?? DEFAULT_BATCH_BYTES));
     this.createHere = options.createLineBatchTransform;
