@@ -1,6 +1,7 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { findSparkTasks } from '../import/import-spark.js';
 
 /** A SPARK task folder and the PDI source files found in it. */
 export interface SparkTaskFolder {
@@ -13,14 +14,14 @@ export interface SparkTaskFolder {
 
 const TRAJECTORY = 'trajectory.jsonl';
 const ATTEMPTS = 'attempts.json';
-/** A dataset root may sit a few levels above its task folders (`data/spark/all_model_pdi/<task>`). */
-const MAX_DEPTH = 4;
 
 /**
- * Finds SPARK task folders under `inputs`: each input is a task folder (it holds
- * `trajectory.jsonl` or `attempts.json`) or a folder above task folders, searched a few levels
- * down. The task list comes from the disk, never from a fixed list. Throws `InputError` for a
- * path that does not exist or holds no task folder.
+ * Finds SPARK task folders under `inputs` with something PDI can read (`trajectory.jsonl` or
+ * `attempts.json`): each input is a task folder or a folder above task folders. The folder walk
+ * is the importer's (`findSparkTasks`), so `trajkit pdi` and `trajkit import spark` see the same
+ * tasks; the task list comes from the disk, never from a fixed list. A folder reached through
+ * two inputs counts once. Throws `InputError` for a path that does not exist or holds no such
+ * task folder.
  */
 export async function findSparkTaskFolders(inputs: readonly string[]): Promise<SparkTaskFolder[]> {
   const found: SparkTaskFolder[] = [];
@@ -30,33 +31,22 @@ export async function findSparkTaskFolders(inputs: readonly string[]): Promise<S
       throw new InputError(input, error.code === 'ENOENT' ? 'no such file or folder' : error.message, error);
     });
     if (!info.isDirectory()) throw new InputError(input, 'not a folder (raw SPARK input is a task folder or a dataset root)');
-    const before = found.length;
-    await walk(resolve(input), 0, found, seen);
-    if (found.length === before) {
-      throw new InputError(input, `no SPARK task folder (one holding ${TRAJECTORY} or ${ATTEMPTS}) found within ${MAX_DEPTH} levels`);
+    const { folders } = await findSparkTasks(resolve(input));
+    const usable = folders.filter((f) => f.files.trajectory || f.files.attempts);
+    if (usable.length === 0) throw new InputError(input, `no SPARK task folder (one holding ${TRAJECTORY} or ${ATTEMPTS}) found`);
+    for (const folder of usable) {
+      const real = await realpath(folder.dir);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      found.push({
+        task: folder.task,
+        dir: folder.dir,
+        trajectory: folder.files.trajectory ? join(folder.dir, TRAJECTORY) : undefined,
+        attempts: folder.files.attempts ? join(folder.dir, ATTEMPTS) : undefined,
+      });
     }
   }
   return uniqueNames(found);
-}
-
-async function walk(dir: string, depth: number, found: SparkTaskFolder[], seen: Set<string>): Promise<void> {
-  const real = await realpath(dir);
-  if (seen.has(real)) return;
-  seen.add(real);
-  const entries = await readdir(dir, { withFileTypes: true });
-  const files = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
-  if (files.has(TRAJECTORY) || files.has(ATTEMPTS)) {
-    found.push({
-      task: basename(dir),
-      dir,
-      trajectory: files.has(TRAJECTORY) ? join(dir, TRAJECTORY) : undefined,
-      attempts: files.has(ATTEMPTS) ? join(dir, ATTEMPTS) : undefined,
-    });
-    return;
-  }
-  if (depth >= MAX_DEPTH) return;
-  const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
-  for (const name of subdirs) await walk(join(dir, name), depth + 1, found, seen);
 }
 
 // Two roots can hold folders of the same name; keep both, told apart by their path.
