@@ -85,20 +85,33 @@ function pad(text: string, width: number, right = false): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      mb: { type: 'string' },
-      repeat: { type: 'string', default: '3' },
-      keep: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const usage = 'usage: node dist/bench/run.js [benchmark…] [--mb N] [--repeat N (default 3)] [--keep] [--json]\n';
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        mb: { type: 'string' },
+        repeat: { type: 'string', default: '3' },
+        keep: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message.split('.')[0]}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const sizeMB = values.mb === undefined ? undefined : Number(values.mb);
   const repeat = Number(values.repeat);
   if ((sizeMB !== undefined && !(sizeMB > 0)) || !(Number.isInteger(repeat) && repeat >= 1)) {
-    process.stderr.write('usage: node dist/bench/run.js [benchmark…] [--mb N] [--repeat N (default 3)] [--keep] [--json]\n');
+    process.stderr.write(usage);
     return 2;
   }
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);

@@ -38,9 +38,10 @@ describe('bench harness', () => {
   });
 
   it('exits 2 on a bad argument or an unknown benchmark', () => {
-    for (const args of [['--mb', '0'], ['no-such-benchmark']]) {
+    for (const args of [['--mb', '0'], ['no-such-benchmark'], ['--frobnicate']]) {
       const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'run.js'), ...args], { encoding: 'utf8' });
       expect(result.status).toBe(2);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // one message, no stack trace
     }
   });
 
