@@ -44,56 +44,19 @@ function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** Options of {@link readParquetJsonRows}. */
-export interface ReadParquetOptions extends DuckDBSettings {
-  /**
-   * About how many bytes of rows to hold at once (default 32 MiB). DuckDB hands a streamed
-   * result over in chunks of 2,048 rows whatever their size, so files of large rows (SPARK
-   * trajectories run to megabytes each) are read in row ranges of about this size instead.
-   */
-  batchBytes?: number;
-}
-
-const DEFAULT_BATCH_BYTES = 32 << 20;
-/** DuckDB's vector size: the rows one streamed chunk holds. */
-const DUCKDB_CHUNK_ROWS = 2048;
-
 /**
- * Streams the rows of a Parquet file as JSON text, in file order, holding about
- * `batchBytes` of rows at a time: memory follows the batch, not the file.
+ * Streams the rows of a Parquet file as JSON text, one DuckDB chunk (about 2,048 rows) at a time,
+ * so memory follows the chunk, not the file. Row order is the file's order.
  */
-export async function* readParquetJsonRows(file: string, options: ReadParquetOptions = {}): AsyncGenerator<ParquetJsonRow> {
-  const db = await openDuckDB(options);
+export async function* readParquetJsonRows(file: string, settings: DuckDBSettings = {}): AsyncGenerator<ParquetJsonRow> {
+  const db = await openDuckDB(settings);
   try {
-    const [[rows, bytes]] = (
-      await db.connection.runAndReadAll(
-        'SELECT coalesce(sum(row_group_num_rows) FILTER (WHERE column_id = 0), 0)::DOUBLE, coalesce(sum(total_uncompressed_size), 0)::DOUBLE FROM parquet_metadata($1)',
-        [file],
-      )
-    ).getRowsJS() as [[number, number]];
-    const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-    const rowsPerBatch = Math.max(1, Math.floor(batchBytes / Math.max(1, bytes / Math.max(1, rows))));
     // to_json keeps JSON-typed columns as JSON (a VARCHAR column stays a string), so one
     // JSON.parse per row restores free-form objects exactly as they were written.
-    if (rowsPerBatch >= DUCKDB_CHUNK_ROWS) {
-      const result = await db.connection.stream('SELECT to_json(t)::VARCHAR AS row FROM read_parquet($1) AS t', [file]);
-      let index = 0;
-      for await (const chunk of result.yieldRowsJs()) {
-        for (const [json] of chunk) yield { index: index++, json: String(json) };
-      }
-      return;
-    }
-    // Large rows: one query per row range. DuckDB skips the row groups outside the range
-    // (file_row_number is pushed down), so each query reads only what it returns.
-    for (let from = 0; from < rows; from += rowsPerBatch) {
-      const batch = await db.connection.runAndReadAll(
-        `SELECT to_json(t)::VARCHAR AS row FROM (
-           SELECT * EXCLUDE (file_row_number) FROM read_parquet($1, file_row_number = true)
-           WHERE file_row_number >= $2 AND file_row_number < $3 ORDER BY file_row_number) AS t`,
-        [file, from, from + rowsPerBatch],
-      );
-      let index = from;
-      for (const [json] of batch.getRowsJS()) yield { index: index++, json: String(json) };
+    const result = await db.connection.stream('SELECT to_json(t)::VARCHAR AS row FROM read_parquet($1) AS t', [file]);
+    let index = 0;
+    for await (const rows of result.yieldRowsJs()) {
+      for (const [json] of rows) yield { index: index++, json: String(json) };
     }
   } finally {
     closeDuckDB(db);
