@@ -1,6 +1,7 @@
 import { formatPdiIssue } from '../pdi/issues.js';
 import type { BatchPdiResult } from './batch-pdi.js';
 import { formatTextTable } from './text-table.js';
+import { countNoun } from '../format/count-noun.js';
 
 /** The `--compare --json` document: counts and every mismatch with its reason. */
 export function pdiComparisonJson(result: BatchPdiResult): object {
@@ -30,7 +31,7 @@ export function formatPdiResult(result: BatchPdiResult): string {
         ),
       );
     }
-    lines.push(`${result.tasks} tasks, ${result.steps} steps; compared ${compared}, matched ${matched}${compared === matched ? '' : `, ${compared - matched} differ`}\n`);
+    lines.push(`${countNoun(result.tasks, 'task')}, ${countNoun(result.steps, 'step')}; compared ${compared}, matched ${matched}${compared === matched ? '' : `, ${compared - matched} differ`}\n`);
     return lines.join('');
   }
   if (result.out === undefined && result.rows.length > 0) {
@@ -42,7 +43,7 @@ export function formatPdiResult(result: BatchPdiResult): string {
     );
   }
   const method = result.rows[0] ? `${result.rows[0].method}${result.rows[0].method_inferred ? ' (inferred)' : ''}` : undefined;
-  lines.push(`${result.tasks} tasks, ${result.steps} steps${method ? `, ${method}` : ''}${result.out !== undefined ? `; wrote ${result.out}` : ''}\n`);
+  lines.push(`${countNoun(result.tasks, 'task')}, ${countNoun(result.steps, 'step')}${method ? `, ${method}` : ''}${result.out !== undefined ? `; wrote ${result.out}` : ''}\n`);
   return lines.join('');
 }
 

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { countNoun } from '../format/count-noun.js';
 
 /**
  * The formats `trajkit import` reads, each a lazy loader of one library function. A typed
@@ -79,7 +80,7 @@ export const importCommand = defineCommand({
       process.stdout.write(`${JSON.stringify({ tasks, attempts, trajectories, warnings })}\n`);
     } else {
       process.stderr.write(
-        `trajkit: imported ${summary.trajectories} trajectories (${summary.attempts} attempts, ${summary.tasks} tasks) to ${args.out}; ${summary.warnings.length} warning(s)${summary.lossy ? ', some data left out (see warnings)' : ''}\n`,
+        `trajkit: imported ${countNoun(summary.trajectories, 'trajectory', 'trajectories')} (${countNoun(summary.attempts, 'attempt')}, ${countNoun(summary.tasks, 'task')}) to ${args.out}; ${countNoun(summary.warnings.length, 'warning')}${summary.lossy ? ', some data left out (see warnings)' : ''}\n`,
       );
     }
     return summary.lossy ? 1 : 0;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { countNoun } from '../format/count-noun.js';
 
 const FORMATS = ['table', 'csv', 'json', 'jsonl'] as const;
 
@@ -46,8 +47,7 @@ export const queryCommand = defineCommand({
     process.stdout.write(formatQueryResult(result, args.json ? 'json' : (args.format as (typeof FORMATS)[number])));
     const err = (line: string) => process.stderr.write(`trajkit: ${line}\n`);
     const c = result.counts;
-    const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-    if (!args.quiet) err(`read ${n(c.trajectories, 'trajectory').replace(/ys$/, 'ies')} (${n(c.attempts, 'attempt')} of ${n(c.tasks, 'task')}, ${n(c.steps, 'PDI step')})`);
+    if (!args.quiet) err(`read ${countNoun(c.trajectories, 'trajectory', 'trajectories')} (${countNoun(c.attempts, 'attempt')} of ${countNoun(c.tasks, 'task')}, ${countNoun(c.steps, 'PDI step')})`);
     const leftOut = reportViewIssues(result.issues, err, { notes: !args.quiet });
     return leftOut ? 1 : 0;
   },

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { countNoun } from '../format/count-noun.js';
 
 /** `trajkit report <inputs...> --out report.html`: a thin layer over `writeReport`. */
 export const reportCommand = defineCommand({
@@ -46,8 +47,7 @@ export const reportCommand = defineCommand({
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ out: result.out, bytes: result.bytes, tasks: result.data.tasks.length, left_out: result.data.leftOut })}\n`);
     } else if (!args.quiet) {
-      const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-      err(`wrote ${result.out} (${n(result.data.tasks.length, 'task')}, ${n(result.data.summary.overall.attempts, 'attempt')}, ${(result.bytes / 1024).toFixed(0)} KiB)`);
+      err(`wrote ${result.out} (${countNoun(result.data.tasks.length, 'task')}, ${countNoun(result.data.summary.overall.attempts, 'attempt')}, ${(result.bytes / 1024).toFixed(0)} KiB)`);
     }
     return leftOut ? 1 : 0;
   },

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { FileValidation, ValidationIssue, ValidationReport } from '../validate/validate-files.js';
 import { defineCommand } from './command.js';
+import { countNoun } from '../format/count-noun.js';
 
 /** `trajkit validate <paths...>`: a thin layer over `validateFilesStream`. */
 export const validateCommand = defineCommand({
@@ -78,9 +79,6 @@ export const validateCommand = defineCommand({
   },
 });
 
-function count(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function where(issue: ValidationIssue): string {
   const at = issue.line !== null ? `${issue.file}:${issue.line}` : `${issue.file} (record ${issue.index})`;
@@ -90,11 +88,11 @@ function where(issue: ValidationIssue): string {
 /** `file: 12 records, 2 invalid (adp@1.5.0 ×10, unknown ×2)` and its issues, one per line. */
 function formatFile(summary: FileValidation, errors: ValidationIssue[], warnings: ValidationIssue[]): string {
   const verdict =
-    summary.records === 0 ? 'no records' : summary.invalid === 0 ? `${count(summary.records, 'record')}, all valid` : `${count(summary.records, 'record')}, ${summary.invalid.toLocaleString('en-US')} invalid`;
+    summary.records === 0 ? 'no records' : summary.invalid === 0 ? `${countNoun(summary.records, 'record')}, all valid` : `${countNoun(summary.records, 'record')}, ${summary.invalid.toLocaleString('en-US')} invalid`;
   const schemas = Object.entries(summary.schemas)
     .map(([name, n]) => `${name} ×${n}`)
     .join(', ');
-  const warned = summary.warnings > 0 ? `, ${count(summary.warnings, 'warning')}` : '';
+  const warned = summary.warnings > 0 ? `, ${countNoun(summary.warnings, 'warning')}` : '';
   let text = `${summary.file}: ${verdict}${warned}${schemas ? ` (${schemas})` : ''}\n`;
   // Record order, so a record's errors and warnings sit together.
   const issues = [...errors, ...warnings].sort((a, b) => a.index - b.index);
@@ -104,12 +102,12 @@ function formatFile(summary: FileValidation, errors: ValidationIssue[], warnings
 
 function formatTotal(report: ValidationReport, maxErrors: number): string {
   let text =
-    `${count(report.files, 'file')}, ${count(report.records, 'record')}: ` +
+    `${countNoun(report.files, 'file')}, ${countNoun(report.records, 'record')}: ` +
     `${report.valid.toLocaleString('en-US')} valid, ${report.invalid.toLocaleString('en-US')} invalid` +
-    (report.warningCount > 0 ? `, ${count(report.warningCount, 'warning')}` : '') +
+    (report.warningCount > 0 ? `, ${countNoun(report.warningCount, 'warning')}` : '') +
     '\n';
   if (report.errorCount > report.errors.length) {
-    text += `(listed the first ${count(report.errors.length, 'error')} of ${report.errorCount.toLocaleString('en-US')}; see --max-errors, now ${maxErrors})\n`;
+    text += `(listed the first ${countNoun(report.errors.length, 'error')} of ${report.errorCount.toLocaleString('en-US')}; see --max-errors, now ${maxErrors})\n`;
   }
   return text;
 }

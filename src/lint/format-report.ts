@@ -1,13 +1,10 @@
 import type { DetailsInventory } from './details-stats.js';
 import type { FileLint, LintReport, LocatedFinding, RuleCount, UnreadableRecord } from './lint-files.js';
 import type { LintRuleId } from './rules.js';
+import { countNoun } from '../format/count-noun.js';
 
 /** Text renderings of lint and migrate reports for people (the CLI prints them on stdout). */
 
-/** `3 records`, `1 record`. */
-export function count(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** `file:line`, or `file (record i)` for rows without lines (Parquet). */
 export function where(at: { file: string; line: number | null; index: number }): string {
@@ -16,9 +13,9 @@ export function where(at: { file: string; line: number | null; index: number }):
 
 /** `file: 5 records, 3 errors, 1 warning` */
 export function formatFileLint(summary: FileLint): string {
-  const parts = [count(summary.records, 'record')];
+  const parts = [countNoun(summary.records, 'record')];
   if (summary.unreadable > 0) parts.push(`${summary.unreadable.toLocaleString('en-US')} unreadable`);
-  parts.push(count(summary.errors, 'error'), count(summary.warnings, 'warning'));
+  parts.push(countNoun(summary.errors, 'error'), countNoun(summary.warnings, 'warning'));
   const rules = (Object.entries(summary.byRule) as [LintRuleId, number][])
     .sort((a, b) => b[1] - a[1])
     .map(([id, n]) => `${id} ×${n.toLocaleString('en-US')}`);
@@ -51,10 +48,10 @@ export function formatLintReport(report: LintReport, maxFindings: number): strin
   text += formatRuleCounts(report.byRule);
   if (report.findings.length > 0) text += `findings:\n${report.findings.map(formatFinding).join('')}`;
   if (report.unreadableRecords.length > 0) text += `unreadable records:\n${report.unreadableRecords.map(formatUnreadable).join('')}`;
-  text += `${count(report.files, 'file')}, ${count(report.records, 'record')}: ${count(report.errorCount, 'error')}, ${count(report.warningCount, 'warning')}`;
+  text += `${countNoun(report.files, 'file')}, ${countNoun(report.records, 'record')}: ${countNoun(report.errorCount, 'error')}, ${countNoun(report.warningCount, 'warning')}`;
   if (report.unreadable > 0) text += `, ${report.unreadable.toLocaleString('en-US')} unreadable`;
   text += '\n';
-  if (report.truncated) text += `(listed the first ${count(report.findings.length, 'finding')}; see --max-findings, now ${maxFindings})\n`;
+  if (report.truncated) text += `(listed the first ${countNoun(report.findings.length, 'finding')}; see --max-findings, now ${maxFindings})\n`;
   return text;
 }
 
@@ -77,9 +74,9 @@ export function formatInventory(inv: DetailsInventory): string {
   for (const row of rows) text += line(row);
   const promoted = inv.keys.filter((k) => k.field).length;
   text +=
-    `${count(inv.keys.length, 'distinct key')} (${promoted.toLocaleString('en-US')} with a typed home) in ` +
-    `${count(inv.records, 'record')} (${inv.recordsWithDetails.toLocaleString('en-US')} with details), ` +
-    `${count(inv.datasets, 'dataset')}, ${count(inv.files, 'file')}` +
+    `${countNoun(inv.keys.length, 'distinct key')} (${promoted.toLocaleString('en-US')} with a typed home) in ` +
+    `${countNoun(inv.records, 'record')} (${inv.recordsWithDetails.toLocaleString('en-US')} with details), ` +
+    `${countNoun(inv.datasets, 'dataset')}, ${countNoun(inv.files, 'file')}` +
     (inv.unreadable > 0 ? `, ${inv.unreadable.toLocaleString('en-US')} unreadable` : '') +
     '\n';
   return text;

@@ -1,8 +1,9 @@
-import { count, formatFinding, formatRuleCounts, where } from '../lint/format-report.js';
+import { formatFinding, formatRuleCounts, where } from '../lint/format-report.js';
+import { countNoun } from '../format/count-noun.js';
 import type { FailedRecord, FileMigration, MigrationReport } from './migrate-files.js';
 
 function formatFile(f: FileMigration): string {
-  const parts = [`${f.migrated.toLocaleString('en-US')}/${count(f.records, 'record')} migrated`];
+  const parts = [`${f.migrated.toLocaleString('en-US')}/${countNoun(f.records, 'record')} migrated`];
   if (f.failed > 0) parts.push(`${f.failed.toLocaleString('en-US')} failed`);
   if (f.withFindings > 0) parts.push(`${f.withFindings.toLocaleString('en-US')} with findings left`);
   const dest = f.rewritten === false ? ' (left untouched: a record failed)' : f.output ? ` → ${f.output}` : '';
@@ -23,7 +24,7 @@ export function formatMigrationReport(report: MigrationReport, maxFindings: numb
     .map(([name, n]) => `${name} ×${n}`)
     .join(', ');
   text +=
-    `${count(report.records, 'record')} → ${report.to}: ${report.migrated.toLocaleString('en-US')} migrated, ` +
+    `${countNoun(report.records, 'record')} → ${report.to}: ${report.migrated.toLocaleString('en-US')} migrated, ` +
     `${report.failed.toLocaleString('en-US')} failed, ${report.withFindings.toLocaleString('en-US')} with findings left` +
     (from ? ` (from ${from})` : '') +
     '\n';

@@ -41,7 +41,7 @@ describe('trajkit import spark (CLI)', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain('trajkit: warning: messy-task/trajectory.jsonl:2: not valid JSON');
     expect(stderr).toContain('trajkit: warning: csv-totals/SKILL.md:21: SKILL.md has 3 code-fence lines (odd)');
-    expect(stderr).toMatch(/trajkit: imported 9 trajectories \(9 attempts, 4 tasks\) to .*human\.jsonl\.gz; \d+ warning\(s\), some data left out \(see warnings\)\n$/);
+    expect(stderr).toMatch(/trajkit: imported 9 trajectories \(9 attempts, 4 tasks\) to .*human\.jsonl\.gz; \d+ warnings?, some data left out \(see warnings\)\n$/);
     expect(existsSync(out)).toBe(true);
   });
 
