@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchPdi } from '../src/analytics/batch-pdi.js';
 import { importSparkToFile } from '../src/import/import-spark.js';
 import type { Benchmark, BenchContext, BenchWork } from './benchmark.js';
-
-const JSON_FILES = ['trajectory.jsonl', 'attempts.json'];
+import { parseSparkFolders, replicateSparkData } from './spark-data.js';
 
 /**
  * Batch PDI (`trajkit pdi`) on the shared SPARK sample replicated to ≥ 500 MB (task folders
@@ -24,31 +23,7 @@ const JSON_FILES = ['trajectory.jsonl', 'attempts.json'];
 export const pdiBenchmark: Benchmark = {
   name: 'pdi',
   prepare: async (dir, options) => {
-    const source = process.env.TRAJKIT_SPARK_DATA ?? fileURLToPath(new URL('../../../shared/data/spark/all_model_pdi', import.meta.url));
-    const target = (options.sizeMB ?? 512) * 1024 * 1024;
-    const root = join(dir, 'all_model_pdi');
-    const tasks = (await readdir(source, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    if (tasks.length === 0) throw new Error(`no SPARK task folders in ${source}`);
-    let bytes = 0;
-    let folders = 0;
-    for (let copy = 0; bytes < target; copy++) {
-      for (const task of tasks) {
-        const into = join(root, `${task}~${copy}`);
-        await mkdir(into, { recursive: true });
-        for (const name of await readdir(join(source, task))) {
-          if (!JSON_FILES.includes(name)) {
-            await copyFile(join(source, task, name), join(into, name));
-            continue;
-          }
-          // appending plain characters after an escaped "\n" keeps every JSON string valid
-          const text = await readFile(join(source, task, name), 'utf8');
-          const marked = copy === 0 ? text : text.replaceAll('\\n', `\\n~${copy} `);
-          await writeFile(join(into, name), marked);
-          bytes += Buffer.byteLength(marked);
-        }
-        folders++;
-      }
-    }
+    const { root, bytes, folders } = await replicateSparkData(dir, { sizeMB: options.sizeMB, mark: true, countJsonOnly: true, log: options.log, label: 'pdi' });
     options.log(`pdi: ${(bytes / 1024 / 1024).toFixed(0)} MB of SPARK JSON in ${folders} task folders; importing to Parquet`);
     const parquet = join(dir, 'spark.parquet');
     const summary = await importSparkToFile(root, parquet);
@@ -57,30 +32,7 @@ export const pdiBenchmark: Benchmark = {
   },
   baseline: {
     name: 'JSON.parse',
-    run: async (context) => {
-      let records = 0;
-      for (const task of await readdir(context.root as string)) {
-        const folder = join(context.root as string, task);
-        const names = new Set(await readdir(folder));
-        if (names.has('trajectory.jsonl')) {
-          const bytes = await readFile(join(folder, 'trajectory.jsonl'));
-          for (let start = 0; start < bytes.length; ) {
-            let end = bytes.indexOf(10, start);
-            if (end === -1) end = bytes.length;
-            if (end > start) {
-              JSON.parse(bytes.toString('utf8', start, end));
-              records++;
-            }
-            start = end + 1;
-          }
-        }
-        if (names.has('attempts.json')) {
-          JSON.parse(await readFile(join(folder, 'attempts.json'), 'utf8'));
-          records++;
-        }
-      }
-      return { bytes: context.bytes as number, records };
-    },
+    run: async (context) => ({ bytes: context.bytes as number, records: await parseSparkFolders(context.root as string) }),
   },
   jobs: [
     { name: 'pdi raw', run: (context) => runPdi(context, context.root as string) },
