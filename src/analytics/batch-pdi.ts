@@ -9,7 +9,7 @@ import { DEFAULT_PDI_SETTINGS, type PdiStepResult } from '../pdi/engine.js';
 import type { PdiIssue } from '../pdi/issues.js';
 import type { RecordedSnapshot } from '../pdi/step-inputs.js';
 import { recomputeSparkTask, type PdiOverrides } from '../pdi/task.js';
-import type { PdiMethod } from '../schema/pdi-snapshot.js';
+import type { PdiMethod, PdiSnapshotValues } from '../schema/pdi-snapshot.js';
 import { DuckDb, type SqlParam } from './duckdb.js';
 import {
   APPLY_SETTINGS,
@@ -54,20 +54,11 @@ export interface BatchPdiOptions extends PdiOverrides {
 }
 
 /** One recomputed step, rounded to 4 dp as SPARK stores snapshots. */
-export interface BatchPdiRow {
+export interface BatchPdiRow extends PdiSnapshotValues {
   task: string;
   source: 'trajectory' | 'attempts';
   /** The attempt whose reflect produced the step. */
   attempt: number | null;
-  step: number;
-  proxy_exec: number;
-  proxy_plan: number;
-  proxy_oss: number;
-  raw_pdi: number;
-  weight: number;
-  weighted_pdi: number;
-  triggered: boolean;
-  level: 'soft' | 'strong' | null;
   step_numbering: 'standard' | 'legacy';
   method: PdiMethod;
   /** True: the method is not recorded by SPARK and `token_overlap` is assumed (not overridden). */

@@ -1,4 +1,4 @@
-import type { PdiMethod, PdiSnapshot } from '../schema/pdi-snapshot.js';
+import type { PdiMethod, PdiSnapshot, PdiSnapshotValues } from '../schema/pdi-snapshot.js';
 import { computeProxies, type PdiProxies, type PdiTexts } from './proxies.js';
 import { roundHalfEven4 } from './rounding.js';
 import { zScore } from './zscore.js';
@@ -38,14 +38,7 @@ export interface PdiStepInput extends PdiTexts {
 }
 
 /** One recomputed snapshot, unrounded (round with {@link toSnapshot} to compare or store). */
-export interface PdiStepResult extends PdiProxies {
-  step: number;
-  raw_pdi: number;
-  weight: number;
-  weighted_pdi: number;
-  triggered: boolean;
-  level: 'soft' | 'strong' | null;
-}
+export type PdiStepResult = PdiSnapshotValues;
 
 /**
  * The PDI of one task, one step at a time: the online form the pipeline runner calls after

@@ -1,3 +1,4 @@
+import type { PdiSnapshotValues } from '../schema/pdi-snapshot.js';
 import type { PdiStepInput } from './engine.js';
 import type { PdiIssue } from './issues.js';
 import type { SparkAttemptsFile, SparkEvent, SparkExecutionResult, SparkReflectCall, SparkSnapshotFields } from './spark-records.js';
@@ -9,16 +10,7 @@ export interface SparkStepInput extends PdiStepInput {
 }
 
 /** A snapshot as SPARK recorded it (values rounded to 4 dp), with where it came from. */
-export interface RecordedSnapshot {
-  step: number;
-  proxy_exec: number;
-  proxy_plan: number;
-  proxy_oss: number;
-  raw_pdi: number;
-  weight: number;
-  weighted_pdi: number;
-  triggered: boolean;
-  level: 'soft' | 'strong' | null;
+export interface RecordedSnapshot extends PdiSnapshotValues {
   /** The attempt it belongs to: known from a trajectory, not from `pdi.history`. */
   attempt?: number;
   line?: number;

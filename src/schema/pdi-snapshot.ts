@@ -29,3 +29,9 @@ export const PdiSnapshot = z
 
 export type PdiSnapshot = z.infer<typeof PdiSnapshot>;
 export type PdiMethod = z.infer<typeof PdiMethod>;
+
+/** A snapshot's values (step, proxies, combination, trigger) without its settings or time. */
+export type PdiSnapshotValues = Pick<
+  PdiSnapshot,
+  'step' | 'proxy_exec' | 'proxy_plan' | 'proxy_oss' | 'raw_pdi' | 'weight' | 'weighted_pdi' | 'triggered' | 'level'
+>;
