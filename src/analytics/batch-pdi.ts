@@ -3,6 +3,8 @@ import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { isHfUri } from '../hub/hf-uri.js';
+import { resolveHfPath } from '../hub/resolve-hf-path.js';
 import { tempPathFor } from '../io/atomic-file.js';
 import { compareTaskSteps, type ComparableStep, type PdiMismatch } from '../pdi/compare.js';
 import { DEFAULT_PDI_SETTINGS, type PdiStepResult } from '../pdi/engine.js';
@@ -415,7 +417,10 @@ export async function measureLowerMismatch(db: DuckDb): Promise<string> {
 async function splitInputs(inputs: readonly string[]): Promise<{ folders: string[]; standard: string[] }> {
   const folders: string[] = [];
   const standard: string[] = [];
-  for (const input of inputs) {
+  const local: string[] = [];
+  // hf:// inputs are downloaded through the Hub cache first, as every reading command does.
+  for (const input of inputs) local.push(...(isHfUri(input) ? await resolveHfPath(input) : [input]));
+  for (const input of local) {
     const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
       throw new InputError(input, error.code === 'ENOENT' ? 'no such file or folder' : error.message, error);
     });
