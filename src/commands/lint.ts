@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { countArg, maxStringLengthOption, stringLengthLimit } from './options.js';
 
 /** `trajkit lint <paths...>`: a thin layer over `lintFilesStream`, `detailsStatsFiles` and (`--fix`) `migrateFiles`. */
 export const lintCommand = defineCommand({
@@ -23,17 +24,10 @@ export const lintCommand = defineCommand({
       .option('out', { type: 'string', describe: 'With --fix: write all fixed records to this file (.jsonl, .jsonl.gz, .json, .parquet)' })
       .option('in-place', { type: 'boolean', default: false, describe: 'With --fix: rewrite each input file (atomically; a file with an unreadable record is left as it is)' })
       .option('max-findings', { type: 'number', default: 1000, describe: 'List at most this many findings (counts stay exact)' })
-      .option('max-string-length', {
-        type: 'number',
-        default: 1024 * 1024,
-        describe: 'A string longer than this (characters) makes its record unreadable; 0 = no limit',
-      }),
+      .option('max-string-length', maxStringLengthOption('unreadable')),
   run: async (args) => {
-    const maxFindings = args['max-findings'];
-    if (!Number.isInteger(maxFindings) || maxFindings < 0) throw new UsageError('--max-findings must be a whole number, 0 or more');
-    const maxString = args['max-string-length'];
-    if (!Number.isInteger(maxString) || maxString < 0) throw new UsageError('--max-string-length must be a whole number, 0 or more');
-    const maxStringLength = maxString === 0 ? Infinity : maxString;
+    const maxFindings = countArg(args['max-findings'], 'max-findings');
+    const maxStringLength = stringLengthLimit(args['max-string-length']);
     if (!args.fix && (args.out !== undefined || args['in-place'])) throw new UsageError('--out and --in-place go with --fix');
     if (args.fix && args.stats) throw new UsageError('--stats and --fix cannot be combined');
     if (args.fix && (args.out === undefined) === !args['in-place']) throw new UsageError('--fix needs exactly one of --out <file> or --in-place');

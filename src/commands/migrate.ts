@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { countArg, maxStringLengthOption, stringLengthLimit } from './options.js';
 
 /** `trajkit migrate <paths...> --out <file> [--to 1.6.0|1.5.0] [--in-place]`: a thin layer over `migrateFiles`. */
 export const migrateCommand = defineCommand({
@@ -22,16 +23,10 @@ export const migrateCommand = defineCommand({
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON report on stdout' })
       .option('max-findings', { type: 'number', default: 1000, describe: 'List at most this many findings and problems (counts stay exact)' })
-      .option('max-string-length', {
-        type: 'number',
-        default: 1024 * 1024,
-        describe: 'A string longer than this (characters) makes its record unreadable; 0 = no limit',
-      }),
+      .option('max-string-length', maxStringLengthOption('unreadable')),
   run: async (args) => {
-    const maxFindings = args['max-findings'];
-    if (!Number.isInteger(maxFindings) || maxFindings < 0) throw new UsageError('--max-findings must be a whole number, 0 or more');
-    const maxString = args['max-string-length'];
-    if (!Number.isInteger(maxString) || maxString < 0) throw new UsageError('--max-string-length must be a whole number, 0 or more');
+    const maxFindings = countArg(args['max-findings'], 'max-findings');
+    const maxStringLength = stringLengthLimit(args['max-string-length']);
     if ((args.out === undefined) === !args['in-place']) throw new UsageError('give exactly one of --out <file> or --in-place');
 
     const [{ loadConfigOption }, { migrateFiles }, { formatMigrationReport }, { createProgress }] = await Promise.all([
@@ -50,7 +45,7 @@ export const migrateCommand = defineCommand({
         to: args.to as '1.6.0' | '1.5.0',
         config,
         maxFindings,
-        maxStringLength: maxString === 0 ? Infinity : maxString,
+        maxStringLength,
         onProgress: progress.enabled
           ? (p) => progress.update({ done: p.fileIndex, total: p.fileCount, text: `file ${p.fileIndex + 1}/${p.fileCount} ${p.file}: ${p.records.toLocaleString('en-US')} records` })
           : undefined,

@@ -1,7 +1,7 @@
-import { UsageError } from '../errors.js';
 import type { FileValidation, ValidationIssue, ValidationReport } from '../validate/validate-files.js';
 import { defineCommand } from './command.js';
 import { countNoun } from '../format/count-noun.js';
+import { countArg, maxStringLengthOption, stringLengthLimit } from './options.js';
 
 /** `trajkit validate <paths...>`: a thin layer over `validateFilesStream`. */
 export const validateCommand = defineCommand({
@@ -22,11 +22,7 @@ export const validateCommand = defineCommand({
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON report on stdout' })
       .option('max-errors', { type: 'number', default: 1000, describe: 'List at most this many errors (counts stay exact)' })
-      .option('max-string-length', {
-        type: 'number',
-        default: 1024 * 1024,
-        describe: 'A string longer than this (characters) makes its record invalid; 0 = no limit',
-      })
+      .option('max-string-length', maxStringLengthOption('invalid'))
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Only list files with problems, and the total' }),
   run: async (args) => {
     // Loaded on use, so other commands do not pay for the schemas at startup.
@@ -36,10 +32,8 @@ export const validateCommand = defineCommand({
       import('../progress.js'),
     ]);
     const schema = parseSchemaSelector(args.schema);
-    const maxErrors = args['max-errors'];
-    if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--max-errors must be a whole number, 0 or more');
-    const maxString = args['max-string-length'];
-    if (!Number.isInteger(maxString) || maxString < 0) throw new UsageError('--max-string-length must be a whole number, 0 or more');
+    const maxErrors = countArg(args['max-errors'], 'max-errors');
+    const maxStringLength = stringLengthLimit(args['max-string-length']);
 
     const progress = createProgress({ enabled: args.json || args.quiet ? false : undefined });
     const out = (text: string) => {
@@ -51,7 +45,7 @@ export const validateCommand = defineCommand({
       const events = validateFilesStream(args.paths, {
         schema,
         maxIssues: maxErrors,
-        maxStringLength: maxString === 0 ? Infinity : maxString,
+        maxStringLength,
         onProgress: progress.enabled
           ? (p) =>
               progress.update({
