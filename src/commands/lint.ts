@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { countArg, maxStringLengthOption, stringLengthLimit } from './options.js';
+import { runMigration } from './run-migration.js';
 
 /** `trajkit lint <paths...>`: a thin layer over `lintFilesStream`, `detailsStatsFiles` and (`--fix`) `migrateFiles`. */
 export const lintCommand = defineCommand({
@@ -42,31 +43,11 @@ export const lintCommand = defineCommand({
       return inventory.unreadable > 0 ? 1 : 0;
     }
 
-    const progress = createProgress({ enabled: args.json ? false : undefined });
     if (args.fix) {
-      const [{ migrateFiles }, { formatMigrationReport }] = await Promise.all([
-        import('../migrate/migrate-files.js'),
-        import('../migrate/format-migration.js'),
-      ]);
-      let report;
-      try {
-        report = await migrateFiles(args.paths, {
-          out: args.out,
-          inPlace: args['in-place'],
-          to: '1.6.0',
-          config,
-          maxFindings,
-          maxStringLength,
-          onProgress: progress.enabled
-            ? (p) => progress.update({ done: p.fileIndex, total: p.fileCount, text: `file ${p.fileIndex + 1}/${p.fileCount} ${p.file}: ${p.records.toLocaleString('en-US')} records` })
-            : undefined,
-        });
-      } finally {
-        progress.done();
-      }
-      process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatMigrationReport(report, maxFindings));
-      return report.failed > 0 || report.errorCount > 0 ? 1 : 0;
+      return runMigration(args.paths, { out: args.out, inPlace: args['in-place'], to: '1.6.0', config, maxFindings, maxStringLength }, args.json);
     }
+
+    const progress = createProgress({ enabled: args.json ? false : undefined });
 
     const [{ lintFilesStream }, { formatLintReport }] = await Promise.all([import('../lint/lint-files.js'), import('../lint/format-report.js')]);
     let report;

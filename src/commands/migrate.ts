@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { countArg, maxStringLengthOption, stringLengthLimit } from './options.js';
+import { runMigration } from './run-migration.js';
 
 /** `trajkit migrate <paths...> --out <file> [--to 1.6.0|1.5.0] [--in-place]`: a thin layer over `migrateFiles`. */
 export const migrateCommand = defineCommand({
@@ -29,31 +30,12 @@ export const migrateCommand = defineCommand({
     const maxStringLength = stringLengthLimit(args['max-string-length']);
     if ((args.out === undefined) === !args['in-place']) throw new UsageError('give exactly one of --out <file> or --in-place');
 
-    const [{ loadConfigOption }, { migrateFiles }, { formatMigrationReport }, { createProgress }] = await Promise.all([
-      import('../lint/load-config-option.js'),
-      import('../migrate/migrate-files.js'),
-      import('../migrate/format-migration.js'),
-      import('../progress.js'),
-    ]);
+    const { loadConfigOption } = await import('../lint/load-config-option.js');
     const config = await loadConfigOption(args.config);
-    const progress = createProgress({ enabled: args.json ? false : undefined });
-    let report;
-    try {
-      report = await migrateFiles(args.paths, {
-        out: args.out,
-        inPlace: args['in-place'],
-        to: args.to as '1.6.0' | '1.5.0',
-        config,
-        maxFindings,
-        maxStringLength,
-        onProgress: progress.enabled
-          ? (p) => progress.update({ done: p.fileIndex, total: p.fileCount, text: `file ${p.fileIndex + 1}/${p.fileCount} ${p.file}: ${p.records.toLocaleString('en-US')} records` })
-          : undefined,
-      });
-    } finally {
-      progress.done();
-    }
-    process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatMigrationReport(report, maxFindings));
-    return report.failed > 0 || report.errorCount > 0 ? 1 : 0;
+    return runMigration(
+      args.paths,
+      { out: args.out, inPlace: args['in-place'], to: args.to as '1.6.0' | '1.5.0', config, maxFindings, maxStringLength },
+      args.json,
+    );
   },
 });
