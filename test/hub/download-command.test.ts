@@ -1,34 +1,18 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gitBlobOid, sparkFiles, startHubEmulator, TEST_TOKEN, type HubEmulator } from './emulator.js';
-import { deadEndpoint, listTree, tempDir } from './helpers.js';
+import { deadEndpoint, listTree, runTrajkit, tempDir, type CliRun } from './helpers.js';
 
-// Spawns the built CLI (`npm test` builds first; `npx tsc -p .` by hand).
-const BIN = fileURLToPath(new URL('../../bin/trajkit.js', import.meta.url));
 const REPO = 'trajkit-test/spark-sample';
 const files = sparkFiles();
 let hub: HubEmulator;
 let tmp: { dir: string; cleanup: () => Promise<void> };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI asynchronously: the emulator lives in this process and must keep answering. */
-function trajkit(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmp.dir, HF_HOME: join(tmp.dir, 'hf'), HF_ENDPOINT: hub.url };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
+const trajkit = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> => runTrajkit(args, { home: tmp.dir, endpoint: hub.url, env });
 
 beforeAll(async () => {
   expect(existsSync(fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url))), 'build dist/ first (npx tsc -p .)').toBe(true);

@@ -1,27 +1,17 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startHubEmulator, type EmulatorFile, type HubEmulator } from './emulator.js';
-import { tempDir } from './helpers.js';
+import { runTrajkit, tempDir } from './helpers.js';
 
-// Spawns the built CLI (`npm test` builds first; `npx tsc -p .` by hand).
-const BIN = fileURLToPath(new URL('../../bin/trajkit.js', import.meta.url));
 const ADP = fileURLToPath(new URL('../../../shared/data/adp/legacy_v1', import.meta.url));
 const DATASETS = ['eto', 'toolmind'];
 const REPO = 'trajkit-test/adp-sample';
 let hub: HubEmulator;
 let tmp: { dir: string; cleanup: () => Promise<void> };
 
-function trajkit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: tmp.dir, HF_HOME: join(tmp.dir, 'hf'), HF_ENDPOINT: hub.url };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
+const trajkit = (args: string[]) => runTrajkit(args, { home: tmp.dir, endpoint: hub.url });
 
 beforeAll(async () => {
   const files: EmulatorFile[] = [{ path: 'README.md', content: '# ADP sample (test copy)\n' }];
